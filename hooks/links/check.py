@@ -1,0 +1,295 @@
+"""Check every link against the site index, and the handbook's two rules about links.
+
+A Markdown link (and a tree's `read` entry) resolves as MkDocs resolves it: relative to the
+*file* holding it, to a page's `.md` file or a static file, then rewritten to the page's URL.
+MkDocs leaves raw HTML alone, so `href`/`src` in raw HTML resolve as the browser will
+resolve them: relative to the page's *URL*. External links (any scheme, or `//host`) are never
+fetched here; hooks/links/external.py checks them on request.
+
+Every function returns `Problem`s sorted by file, line and column; nothing is logged here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import deque
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from problems import Problem, did_you_mean
+
+from links.index import SiteIndex, build_index
+from links.model import BackLinkRule, Link
+
+_JAVASCRIPT = re.compile(r"^[\s\x00-\x1f]*javascript:", re.I)
+_ABSOLUTE = "absolute links break on another host; write a relative link to the .md file"
+
+
+def _where(link: Link) -> tuple[str, int, int]:
+    """The file as the writer knows it, and the place in it."""
+    path = link.source if link.source == "mkdocs.yml" else f"docs/{link.source}"
+    return path, link.line, link.col
+
+
+def _broken(link: Link, what: str) -> Problem:
+    return Problem(*_where(link), f"broken link '{link.target}': {what}")
+
+
+def _relative(target: str, source: str) -> str:
+    """`target` (a path under docs/) as a relative link written in the page `source`."""
+    start = posixpath.dirname(source) or "."
+    return posixpath.relpath(target, start)
+
+
+def _folder(source: str) -> str:
+    """The folder that relative links in `source` start from ("" for docs/ itself)."""
+    return "" if source == "mkdocs.yml" else posixpath.dirname(source)
+
+
+def _join(folder: str, path: str) -> str | None:
+    """A relative path joined to a folder under docs/, or None when it leaves docs/."""
+    joined = posixpath.normpath(posixpath.join(folder, path))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return "" if joined == "." else joined
+
+
+@dataclass
+class _Resolved:
+    """Where a link lands: a page (maybe with an anchor) or a file; or what is wrong."""
+
+    page: str | None = None
+    anchor: str = ""
+    problem: str | None = None  # the part of the message after "broken link '...': "
+    notes: list[str] = field(default_factory=list)
+
+
+def _missing(path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun: str) -> str:
+    """ "no page 'x'" with a letter-case hint, or a near match, when there is one."""
+    actual = lower.get(path.lower())
+    if actual is not None:
+        return f"no {noun} '{path}' — the file is '{actual}' (letter case differs)"
+    return f"no {noun} '{path}'{did_you_mean(path, pool)}"
+
+
+def _resolve_file_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
+    """Resolve a path as MkDocs does for Markdown links: relative to the file holding it."""
+    target = _join(_folder(link.source), path)
+    if target is None:
+        return _Resolved(problem="it points outside docs/, which is not published")
+    if target in index.pages:
+        return _Resolved(page=target)
+    if target in index.files:
+        return _Resolved()
+    extension = posixpath.splitext(target)[1]
+    if not extension or path.endswith("/"):
+        # MkDocs rewrites only links to files; a folder link is left as written and the
+        # browser resolves it against the page's URL ("fit/focus/"), not its file.
+        base = target.rstrip("/")
+        for guess in (f"{base}/index.md", f"{base}.md", f"{base}/README.md"):
+            if guess in index.pages:
+                near = _relative(guess, link.source) if link.source != "mkdocs.yml" else guess
+                return _Resolved(
+                    problem="a link to a folder is left as written and resolves against the "
+                    f"page's URL, not its file: link to the .md file (did you mean '{near}'?)"
+                )
+        return _Resolved(problem=f"no page '{base}.md' or '{base}/index.md'")
+    if extension == ".md":
+        return _Resolved(problem=_missing(target, index.pages, index.pages_by_lower, "page"))
+    if extension in (".html", ".htm"):
+        source_page = target[: -len(extension)] + ".md"
+        if source_page in index.pages:
+            near = _relative(source_page, link.source)
+            return _Resolved(
+                problem=f"no file '{target}': link to the .md file (did you mean '{near}'?)"
+            )
+    return _Resolved(problem=_missing(target, index.files, index.files_by_lower, "file"))
+
+
+def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
+    """Resolve a raw HTML `href`/`src` as the browser does: against the page's URL."""
+    page_url = index.pages.get(link.source, "")
+    folder = page_url.rsplit("/", 1)[0] if "/" in page_url else ""
+    target = _join(folder, path)
+    if target is None:
+        return _Resolved(problem="it points above the site's root")
+    if path.endswith("/") and target:
+        target += "/"
+    found = index.page_at(target)
+    if found is not None:
+        return _Resolved(page=found if found in index.pages else None)
+    if path.endswith(".md"):
+        page = _join(_folder(link.source), path)
+        if page in index.pages:
+            url = index.pages[page]
+            near = posixpath.relpath(url or ".", folder or ".") + ("/" if url.endswith("/") else "")
+            return _Resolved(
+                problem="raw HTML links are not rewritten to page URLs: write the page's URL "
+                f"(did you mean '{near}'?)"
+            )
+    return _Resolved(
+        problem=f"nothing is published at '{target}' (raw HTML links resolve against the "
+        f"page's URL '{page_url}', not its file)"
+    )
+
+
+def _site_page(path: str, index: SiteIndex, site_path: str) -> str | None:
+    """The page an absolute path on this site names, if any."""
+    path = unquote(path)
+    if site_path and path.startswith(site_path):
+        path = path[len(site_path) :]
+    return index.page_at(path.lstrip("/"))
+
+
+def resolve(link: Link, index: SiteIndex, site_url: str = "") -> _Resolved | None:
+    """Where a link lands, what is wrong with it, or None for a link this checker skips."""
+    target = link.target.strip()
+    if _JAVASCRIPT.match(target):
+        return _Resolved(problem="javascript: URLs are refused; link to a page or a file")
+    parts = urlsplit(target)
+    site = urlsplit(site_url)
+    on_site = parts.netloc and site.netloc and parts.netloc.lower() == site.netloc.lower()
+    if (parts.scheme or parts.netloc) and not on_site:
+        return None  # external: mailto:, tel:, https://other.host/... are never fetched here
+    if on_site or target.startswith(("/", "\\")):
+        page = _site_page(parts.path, index, site.path if on_site else "")
+        hint = ""
+        if page is not None and link.source != "mkdocs.yml" and page in index.pages:
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            hint = f" (did you mean '{_relative(page, link.source)}{fragment}'?)"
+        return _Resolved(problem=_ABSOLUTE + hint)
+    path = unquote(parts.path)
+    anchor = unquote(parts.fragment)
+    if not path:
+        return _Resolved(page=link.source, anchor=anchor)
+    resolved = (
+        _resolve_html_link(link, path, index)
+        if link.kind == "html"
+        else _resolve_file_link(link, path, index)
+    )
+    resolved.anchor = anchor
+    return resolved
+
+
+def _anchor_problem(link: Link, resolved: _Resolved, index: SiteIndex) -> str | None:
+    """What is wrong with the anchor of a link that reached a page, if anything."""
+    anchor = resolved.anchor
+    if not anchor or anchor == "top" or resolved.page is None:
+        return None  # "#" and "#top" both mean the top of the page to a browser
+    ids = index.anchors.get(resolved.page, set())
+    if anchor in ids:
+        return None
+    near = did_you_mean(f"#{anchor}", [f"#{a}" for a in ids])
+    if resolved.page == link.source:
+        return f"no anchor '#{anchor}' on this page{near}"
+    return f"no anchor '#{anchor}' on '{resolved.page}'{near}"
+
+
+def check_links(links: Iterable[Link], index: SiteIndex, site_url: str = "") -> list[Problem]:
+    """Every broken link among `links`, one `Problem` each, sorted by file, line and column."""
+    problems = []
+    for link in links:
+        if not link.target.strip():
+            problems.append(_broken(link, "it has no target; write the .md file it points to"))
+            continue
+        resolved = resolve(link, index, site_url)
+        if resolved is None:
+            continue
+        what = resolved.problem or _anchor_problem(link, resolved, index)
+        if what:
+            problems.append(_broken(link, what))
+    return sorted(problems)
+
+
+def _target_page(link: Link, index: SiteIndex) -> str | None:
+    """The page a link lands on, or None (external, static file, or broken)."""
+    if link.target.strip() and not _JAVASCRIPT.match(link.target):
+        resolved = resolve(link, index)
+        if resolved is not None and resolved.problem is None:
+            return resolved.page
+    return None
+
+
+def check_back_links(
+    rules: Iterable[BackLinkRule], links: Iterable[Link], index: SiteIndex
+) -> list[Problem]:
+    """Each outcome's `read` page must link back to the page holding the tree."""
+    linked = {(link.source, _target_page(link, index)) for link in links}
+    problems = []
+    for rule in rules:
+        read_page = _target_page(rule.read, index)
+        if read_page is None or read_page == rule.tree_page:
+            continue  # a broken `read` is reported by check_links; a page may read itself
+        if (read_page, rule.tree_page) not in linked:
+            problems.append(
+                Problem(
+                    *_where(rule.read),
+                    f"'{read_page}' does not link back to '{rule.tree_page}', which holds "
+                    f"tree '{rule.tree_id}': add a link to it",
+                )
+            )
+    return sorted(set(problems))
+
+
+def find_orphans(
+    pages: Collection[str],
+    nav_pages: Collection[str],
+    links: Iterable[Link],
+    urls: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Pages a reader cannot reach from the home page, the nav or any reachable page's links.
+
+    `urls` (page path -> URL) lets raw HTML links count; without it they are resolved as
+    Markdown links are.
+    """
+    index = build_index({page: (urls or {}).get(page, page) for page in pages}, {}, {})
+    edges: dict[str, set[str]] = {}
+    for link in links:
+        target = _target_page(link, index)
+        if target is not None and target != link.source:
+            edges.setdefault(link.source, set()).add(target)
+    roots = [page for page in (*nav_pages, "index.md") if page in index.pages]
+    reached = set(roots)
+    queue = deque(roots)
+    while queue:
+        for target in edges.get(queue.popleft(), ()):
+            if target not in reached:
+                reached.add(target)
+                queue.append(target)
+    return sorted(
+        Problem(
+            f"docs/{page}",
+            1,
+            1,
+            "no page links here and it is not in the nav: add it to `nav` in mkdocs.yml "
+            "or link to it from a related page",
+        )
+        for page in pages
+        if page not in reached
+    )
+
+
+def check_site(
+    links: Iterable[Link],
+    nav_links: Iterable[Link],
+    rules: Iterable[BackLinkRule],
+    index: SiteIndex,
+    site_url: str = "",
+    nav_pages: Collection[str] | None = None,
+) -> list[Problem]:
+    """All link problems of one build: broken links (pages and nav), back-links, orphans.
+
+    `nav_pages` is None when mkdocs.yml has no `nav` (MkDocs then lists every page), so no
+    page can be an orphan; otherwise it holds pages listed by the nav or marked not_in_nav.
+    """
+    links = list(links)
+    nav_links = list(nav_links)
+    problems = check_links([*links, *nav_links], index, site_url)
+    problems += check_back_links(rules, links, index)
+    if nav_pages is not None:
+        in_nav = set(nav_pages)
+        in_nav.update(p for p in map(lambda n: _target_page(n, index), nav_links) if p)
+        problems += find_orphans(index.pages, in_nav, links, index.pages)
+    return sorted(problems)

@@ -1,0 +1,314 @@
+"""Find every link a writer typed in a Markdown page or in the nav, with its line and column.
+
+`collect_links` works in two linear steps over one page:
+
+1. `mask_code` blanks out everything that is code or a comment (fenced code, indented code,
+   code spans of any backtick count, HTML comments) with spaces, keeping every newline, so an
+   offset in the masked text is the same offset in the page. Decision-tree fences are fenced
+   code too: their links are handed in by the tree code, already mapped to file positions.
+2. A few regular expressions find link targets in what is left: inline links and images,
+   reference definitions (and the uses that make them links), autolinks, and `href`/`src`
+   attributes in raw HTML.
+
+A reference-style link (`[text][id]`, `[id][]`, `[id]`) is reported at its *definition*
+(`[id]: target`): that is where the target is typed and where a writer fixes it, and a
+definition used ten times gives one message, not ten. A use without a definition is plain
+text, not a link; a definition nobody uses is never rendered, so it is not a link either.
+
+`collect_nav_links` reads the `nav:` of mkdocs.yml through the YAML composer, whose nodes
+carry their marks, so each nav entry is reported where it is written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+import yaml
+
+from links.model import Link, LinkKind
+
+# ---------------------------------------------------------------- masking code and comments
+
+_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+\S")
+# Admonitions, collapsible blocks and content tabs indent their content by four spaces.
+_CONTAINER = re.compile(r"^([ \t]*)(?:!!!|\?\?\?\+?|===)[ \t]")
+_SPAN_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+
+
+def _indent(line: str) -> int:
+    """Width of a line's leading whitespace, a tab counting to the next multiple of four."""
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _blank(text: str) -> str:
+    """The same text with every character but newlines turned into a space."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _mask_blocks(lines: list[str]) -> list[str]:
+    """Blank fenced and indented code blocks, line by line, tracking list and admonition depth.
+
+    Python-Markdown indents the content of list items and admonitions by four spaces, so an
+    indented code block inside one starts four spaces further in; a fence may stand at any
+    indentation (pymdownx.superfences nests them in lists and admonitions).
+    """
+    out: list[str] = []
+    containers: list[int] = []  # content indentation of each open list item or admonition
+    fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
+    in_indented = False
+    previous_blank = True
+    for line in lines:
+        stripped = line.strip()
+        if fence is not None:
+            char, length = fence
+            closing = stripped.startswith(char * length) and not stripped.strip(char)
+            if closing:
+                fence = None
+            out.append(_blank(line))
+            previous_blank = False
+            continue
+        if not stripped:
+            out.append(line)
+            previous_blank = True
+            continue
+        indent = _indent(line)
+        while containers and indent < containers[-1] and previous_blank:
+            containers.pop()
+        base = containers[-1] if containers else 0
+        if in_indented and indent >= base + 4:
+            out.append(_blank(line))
+            previous_blank = False
+            continue
+        in_indented = False
+        if previous_blank and indent >= base + 4:
+            in_indented = True
+            out.append(_blank(line))
+            previous_blank = False
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
+            fence = (opened.group(2)[0], len(opened.group(2)))
+            out.append(_blank(line))
+            previous_blank = False
+            continue
+        item = _LIST_ITEM.match(line) or _CONTAINER.match(line)
+        if item:
+            while containers and containers[-1] > indent:
+                containers.pop()
+            containers.append(_indent(item.group(1)) + 4)
+        out.append(line)
+        previous_blank = False
+    return out
+
+
+def _mask_inline(text: str) -> str:
+    """Blank code spans and HTML comments, scanning left to right so each hides the other.
+
+    A code span closes at the next run of exactly as many backticks within the same paragraph;
+    an opening run with no such partner is literal text, as in CommonMark.
+    """
+    pieces: list[str] = []
+    done = 0
+    pos = 0
+    while match := _SPAN_OR_COMMENT.search(text, pos):
+        start = match.start()
+        if match.group() == "<!--":
+            end = text.find("-->", match.end())
+            end = len(text) if end < 0 else end + 3
+        else:
+            run = len(match.group())
+            paragraph = _PARAGRAPH_END.search(text, match.end())
+            limit = paragraph.start() if paragraph else len(text)
+            closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(text, match.end(), limit)
+            if closing is None:
+                pos = match.end()
+                continue
+            end = closing.end()
+        pieces.append(text[done:start])
+        pieces.append(_blank(text[start:end]))
+        done = pos = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def mask_code(markdown: str) -> str:
+    """The page with code and HTML comments blanked out; same length, same line breaks."""
+    lines = markdown.split("\n")
+    return _mask_inline("\n".join(_mask_blocks(lines)))
+
+
+# ---------------------------------------------------------------- finding links
+
+_BRACKET = re.compile(r"\\.|!?\[|\]", re.S)
+_DESTINATION = re.compile(
+    r"""\(\s*(?:<([^<>\n]*)>|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"""
+    r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)""",
+    re.S,
+)
+_REFERENCE_USE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")
+_DEFINITION = re.compile(
+    r"^[ \t]*\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M
+)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]*|mailto:[^\s<>]+)>", re.I)
+_TAG = re.compile(
+    r"<[a-zA-Z][a-zA-Z0-9-]*((?:\s+[^\s<>=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>]+))?)*)\s*/?>"
+)
+_URL_ATTRIBUTE = re.compile(
+    r"""(?<![^\s])(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
+)
+
+
+def _label(text: str) -> str:
+    """A reference label as Markdown matches it: case-insensitive, runs of spaces as one."""
+    return " ".join(text.split()).casefold()
+
+
+class _Places:
+    """Turns offsets in a text into 1-based line and column in one binary search each."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+def collect_links(markdown: str, source: str) -> list[Link]:
+    """Every link target in a page, in the order it appears, with its 1-based line and column.
+
+    `source` is the page's path under docs/ ("fit/saying-no.md"); positions are those of the
+    target's first character in `markdown`.
+    """
+    text = mask_code(markdown)
+    places = _Places(text)
+    found: list[tuple[int, str, LinkKind]] = []
+
+    definitions: dict[str, tuple[int, str]] = {}
+    definition_spans: list[tuple[int, int]] = []
+    for match in _DEFINITION.finditer(text):
+        label = _label(match.group(1))
+        if label.startswith("^"):  # a footnote, not a link
+            continue
+        group = 2 if match.group(2) is not None else 3
+        definitions.setdefault(label, (match.start(group), match.group(group)))
+        definition_spans.append((match.start(), match.end()))
+    used: set[str] = set()
+
+    # Brackets are paired with a stack in one pass, so nested images inside links and
+    # escaped brackets are told apart without scanning back from each `]`.
+    openers: list[tuple[int, bool]] = []
+    span_starts = [start for start, _ in definition_spans]
+    for bracket in _BRACKET.finditer(text):
+        token = bracket.group()
+        if token.startswith("\\"):
+            continue
+        if token != "]":
+            openers.append((bracket.end(), token == "!["))
+            continue
+        if not openers:
+            continue
+        inner_start, is_image = openers.pop()
+        close = bracket.end()
+        if _inside(definition_spans, span_starts, bracket.start()):
+            continue
+        destination = _DESTINATION.match(text, close)
+        if destination:
+            group = 1 if destination.group(1) is not None else 2
+            kind: LinkKind = "image" if is_image else "inline"
+            found.append((destination.start(group), destination.group(group), kind))
+            continue
+        use = _REFERENCE_USE.match(text, close)
+        label = _label(use.group(1)) if use and use.group(1).strip() else ""
+        if not label:
+            label = _label(text[inner_start : bracket.start()])
+        if label in definitions:
+            used.add(label)
+
+    for label in used:
+        offset, target = definitions[label]
+        found.append((offset, target, "reference"))
+
+    linked = {offset for offset, _, _ in found}
+    for match in _AUTOLINK.finditer(text):
+        if match.start(1) not in linked:
+            found.append((match.start(1), match.group(1), "autolink"))
+    for tag in _TAG.finditer(text):
+        attributes_start = tag.start(1)
+        for attribute in _URL_ATTRIBUTE.finditer(tag.group(1)):
+            group = next(g for g in (1, 2, 3) if attribute.group(g) is not None)
+            found.append(
+                (attributes_start + attribute.start(group), attribute.group(group), "html")
+            )
+
+    found.sort(key=lambda item: item[0])
+    links = []
+    for offset, target, kind in found:
+        line, col = places.at(offset)
+        links.append(Link(source=source, line=line, col=col, target=target, kind=kind))
+    return links
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """Whether `offset` falls in one of the sorted, disjoint `spans`."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+def line_offset(source: str, markdown: str) -> int:
+    """How many lines of `source` precede `markdown`, the part MkDocs kept after front matter.
+
+    MkDocs strips YAML or MultiMarkdown metadata before handing a page's Markdown to hooks,
+    so line 1 of what the hook sees may be line 5 of the file the writer edits.
+    """
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    if not markdown or not source.endswith(markdown):
+        return 0
+    return source.count("\n", 0, len(source) - len(markdown))
+
+
+# ---------------------------------------------------------------- the nav
+
+
+def collect_nav_links(config_text: str) -> list[Link]:
+    """The page paths of mkdocs.yml's `nav:`, each with its place; URLs are left out."""
+    try:
+        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # MkDocs itself reports a config file that does not parse
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "nav":
+            links: list[Link] = []
+            _walk_nav(value, links)
+            return links
+    return []
+
+
+def _walk_nav(node: yaml.Node, links: list[Link]) -> None:
+    """Add the page paths under one nav node: a path, `Title: path`, or a list of either."""
+    if isinstance(node, yaml.ScalarNode):
+        target = node.value.strip()
+        if target and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+            quoted = 1 if node.style in ("'", '"') else 0
+            line = node.start_mark.line + 1
+            col = node.start_mark.column + 1 + quoted
+            links.append(Link("mkdocs.yml", line, col, target, "nav"))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _walk_nav(item, links)
+    elif isinstance(node, yaml.MappingNode):
+        for _, value in node.value:
+            _walk_nav(value, links)

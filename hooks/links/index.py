@@ -1,0 +1,84 @@
+"""What exists on the site: pages, static files, each page's URL and the anchors it defines.
+
+Anchors come from a page's *rendered* HTML, so whatever made an id (the toc extension's slug
+of a heading, an attr_list `{#id}`, raw HTML, a decision tree's node sections) counts, and
+nothing is slugified twice by a second, subtly different function.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# One pass over the HTML finds comments (skipped) and start tags; a second, small pattern reads
+# `id`/`name` inside each tag. This is safe enough without an HTML parser because the input is
+# what Python-Markdown wrote: text and code have their `<` escaped to `&lt;`, so an `id="x"`
+# written in prose or in a code sample never sits inside a `<...>` tag, and quoted attribute
+# values are matched whole, so a `>` inside one does not end the tag early.
+_TAG_OR_COMMENT = re.compile(
+    r"<!--.*?-->|<[a-zA-Z][a-zA-Z0-9:-]*((?:\s+[^\s<>=/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>]+))?)*)\s*/?>",
+    re.S,
+)
+_ID_ATTRIBUTE = re.compile(r"""(?<![^\s])(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
+
+
+def anchors_in(page_html: str) -> set[str]:
+    """Every `id` and `name` attribute value in a page's rendered HTML, entities decoded."""
+    anchors: set[str] = set()
+    for tag in _TAG_OR_COMMENT.finditer(page_html):
+        attributes = tag.group(1)
+        if not attributes or ("id" not in attributes and "name" not in attributes):
+            continue
+        for match in _ID_ATTRIBUTE.finditer(attributes):
+            value = next(v for v in match.groups() if v is not None)
+            anchors.add(html.unescape(value))
+    return anchors
+
+
+@dataclass
+class SiteIndex:
+    """Everything a link may point to, built once per build after every page is rendered.
+
+    Paths are posix paths under docs/ ("fit/focus.md"); URLs are relative to the site root
+    as MkDocs writes them ("fit/focus/", "" for the home page).
+    """
+
+    pages: dict[str, str]  # page path -> its URL
+    files: dict[str, str]  # static file path (images, PDFs, theme assets) -> its URL
+    anchors: dict[str, set[str]]  # page path -> ids it defines
+    # Derived lookups, filled in once by __post_init__ so checking each link costs O(1).
+    by_url: dict[str, str] = field(init=False, repr=False)
+    pages_by_lower: dict[str, str] = field(init=False, repr=False)
+    files_by_lower: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_url = {}
+        for path, url in self.files.items():
+            self.by_url[url] = path
+        for path, url in self.pages.items():
+            self.by_url[url] = path
+            self.by_url[url.rstrip("/")] = path  # a server redirects "fit/focus" to ".../"
+        self.pages_by_lower = {path.lower(): path for path in self.pages}
+        self.files_by_lower = {path.lower(): path for path in self.files}
+
+    def page_at(self, url: str) -> str | None:
+        """The page or file served at a site-relative URL, or None."""
+        url = url.split("#", 1)[0]
+        if url.endswith("index.html"):
+            url = url[: -len("index.html")]
+        return self.by_url.get(url) or self.by_url.get(url.rstrip("/"))
+
+
+def build_index(
+    pages: Mapping[str, str],
+    files: Mapping[str, str],
+    anchors: Mapping[str, Iterable[str]],
+) -> SiteIndex:
+    """A `SiteIndex` from page paths and URLs, static files and URLs, and anchors per page."""
+    return SiteIndex(
+        pages=dict(pages),
+        files=dict(files),
+        anchors={page: set(ids) for page, ids in anchors.items()},
+    )
