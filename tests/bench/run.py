@@ -1,0 +1,358 @@
+"""Build the same synthetic handbook four ways and compare time and peak memory.
+
+    .venv/bin/python tests/bench/run.py [--pages 100,1000] [--with-3000] [--repeat 3]
+                                        [--trees-per-100 5] [--tree-nodes 21] [--profile]
+
+For each page count it generates one synthetic handbook (tests/bench/generate.py) and builds
+it, each build in a fresh Python process, with:
+
+  a  the handbook's mkdocs.yml as it is (hooks, theme overrides, plugins, features)
+  b  the same without `hooks:`
+  c  plain Material: default features, default plugins (search), no overrides, the same
+     Markdown extensions minus snippets (so every page renders the same content)
+  d  c plus mkdocs-htmlproofer-plugin, external URLs not checked
+
+Builds alternate order between rounds and the best of `--repeat` rounds is kept. Peak memory
+is the child's ru_maxrss as the kernel reports it to `wait4`. The table shows each figure
+beside the target it is held to; nothing here fails on a figure, it only reports.
+`--profile` also builds (a) at the largest size under pyinstrument into .bench/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_OUT = ROOT / ".bench"
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bench")]
+
+from generate import generate  # noqa: E402 - the bench folder is not a package
+
+VARIANTS = ("a", "b", "c", "d")
+DESCRIPTIONS = {
+    "a": "handbook mkdocs.yml (hooks on)",
+    "b": "handbook mkdocs.yml without hooks",
+    "c": "plain Material, default features",
+    "d": "plain Material + htmlproofer",
+}
+SEED = 20261125
+
+
+# ---------------------------------------------------------------- configurations
+
+
+def project_config(docs_dir: Path, hooks: bool = True) -> str:
+    """The handbook's mkdocs.yml pointed at `docs_dir`, without its nav; `hooks` kept or dropped.
+
+    The same rewrite the test fixtures use, so the bench builds what the tests build.
+    """
+    from tests.conftest import tiny_config
+
+    text = tiny_config(docs_dir)
+    if not hooks:
+        text = re.sub(r"(?m)^hooks:\n(?:[ \t]+-.*\n)+", "", text)
+    return text
+
+
+def _markdown_extensions(docs_dir: Path) -> str:
+    """The handbook's `markdown_extensions` block, minus snippets (which reads our includes)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    block = re.search(r"(?m)^markdown_extensions:\n(?:[ \t].*\n)+", text)
+    if block is None:
+        return ""
+    kept: list[str] = []
+    skipping = False
+    for line in block.group(0).splitlines():
+        if re.match(r"  - ", line):
+            skipping = line.strip().startswith("- pymdownx.snippets")
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def plain_config(docs_dir: Path, htmlproofer: bool = False) -> str:
+    """Material with its defaults: no features, no overrides, no hooks; optionally htmlproofer."""
+    text = (
+        "site_name: Synthetic handbook\n"
+        "site_url: http://127.0.0.1:8000/\n"
+        f"docs_dir: {docs_dir}\n"
+        "theme:\n  name: material\n"
+        "exclude_docs: |\n  includes/\n"
+    )
+    text += _markdown_extensions(docs_dir)
+    if htmlproofer:
+        text += "plugins:\n  - search\n  - htmlproofer:\n      validate_external_urls: false\n"
+    return text
+
+
+def write_configs(folder: Path, docs_dir: Path) -> dict[str, Path]:
+    """Write the four configurations into `folder`; returns {variant: config file}."""
+    texts = {
+        "a": project_config(docs_dir, hooks=True),
+        "b": project_config(docs_dir, hooks=False),
+        "c": plain_config(docs_dir),
+        "d": plain_config(docs_dir, htmlproofer=True),
+    }
+    paths = {}
+    for variant, text in texts.items():
+        paths[variant] = folder / f"mkdocs-{variant}.yml"
+        paths[variant].write_text(text, encoding="utf-8")
+    return paths
+
+
+# ---------------------------------------------------------------- one build in a child
+
+
+def child_build(config_file: str, site_dir: str, result_file: str, profile: str = "") -> None:
+    """Build once in this process and write {build_s, ok, messages} as JSON (the child side)."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logging.getLogger("mkdocs").addHandler(Collect(level=logging.WARNING))
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    ok = True
+    started = time.perf_counter()
+    try:
+        build(load_config(config_file, strict=True, site_dir=site_dir))
+    except Abort:
+        ok = False
+    except MkDocsException as error:
+        messages.append(str(error))
+        ok = False
+    build_s = time.perf_counter() - started
+    if profiler is not None:
+        profiler.stop()
+        Path(profile + ".html").write_text(profiler.output_html(), encoding="utf-8")
+        Path(profile + ".txt").write_text(
+            profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
+        )
+    result = {"build_s": build_s, "ok": ok, "messages": messages}
+    Path(result_file).write_text(json.dumps(result), encoding="utf-8")
+
+
+@dataclass
+class Run:
+    """One build's figures: time inside the build, whole process time, peak resident memory."""
+
+    build_s: float
+    process_s: float
+    peak_mib: float
+    ok: bool
+    messages: list[str]
+
+
+def run_child(config_file: Path, site_dir: Path, work: Path, profile: str = "") -> Run:
+    """Build in a fresh interpreter and read its peak memory from `wait4`."""
+    result_file = work / "result.json"
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, __file__, "--child", str(config_file), str(site_dir)]
+    command += [str(result_file)] + (["--child-profile", profile] if profile else [])
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    with open(work / "child.log", "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process_s = time.perf_counter() - started
+    if process.returncode != 0 or not result_file.exists():
+        tail = (work / "child.log").read_text(encoding="utf-8", errors="replace")[-2000:]
+        return Run(float("nan"), process_s, usage.ru_maxrss / 1024, False, [tail])
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    return Run(
+        result["build_s"], process_s, usage.ru_maxrss / 1024, result["ok"], result["messages"]
+    )
+
+
+def best(runs: list[Run]) -> Run:
+    """The fastest build of a series, with the highest peak memory any of them reached."""
+    fastest = min(runs, key=lambda run: run.build_s)
+    return Run(
+        fastest.build_s,
+        min(run.process_s for run in runs),
+        max(run.peak_mib for run in runs),
+        all(run.ok for run in runs),
+        fastest.messages,
+    )
+
+
+# ---------------------------------------------------------------- the whole comparison
+
+
+def bench_size(
+    pages: int, work: Path, repeat: int, trees_per_100: int, tree_nodes: int
+) -> dict[str, Run]:
+    """Generate one handbook of `pages` pages and build it every way, alternating order."""
+    folder = work / f"pages-{pages}"
+    docs = folder / "docs"
+    trees = max(1, pages * trees_per_100 // 100) if trees_per_100 else 0
+    generate(docs, pages, trees, tree_nodes, SEED)
+    configs = write_configs(folder, docs)
+    runs: dict[str, list[Run]] = {variant: [] for variant in VARIANTS}
+    for round_number in range(repeat):
+        order = VARIANTS if round_number % 2 == 0 else tuple(reversed(VARIANTS))
+        for variant in order:
+            run = run_child(configs[variant], folder / f"site-{variant}", folder)
+            runs[variant].append(run)
+            status = "ok" if run.ok else f"FAILED ({len(run.messages)} messages)"
+            print(
+                f"  {pages:>5} pages  round {round_number + 1}  {variant}: "
+                f"{run.build_s:6.2f} s  {run.peak_mib:6.0f} MiB  {status}",
+                flush=True,
+            )
+    return {variant: best(series) for variant, series in runs.items()}
+
+
+def _mark(value: float, limit: float, at_most: bool = True) -> str:
+    if value != value:  # NaN: a build failed
+        return "n/a"
+    met = value <= limit if at_most else value >= limit
+    return "meets" if met else "MISSES"
+
+
+def report(results: dict[int, dict[str, Run]]) -> str:
+    """The comparison table and every ratio beside its target, as text."""
+    lines = ["", "Builds (best of the rounds; peak = child's ru_maxrss)", ""]
+    header = f"{'pages':>6} {'build':<40} {'build s':>8} {'process s':>10} {'peak MiB':>9}  ok"
+    lines += [header, "-" * len(header)]
+    for pages, runs in results.items():
+        for variant in VARIANTS:
+            run = runs[variant]
+            name = f"{variant} {DESCRIPTIONS[variant]}"
+            lines.append(
+                f"{pages:>6} {name:<40} {run.build_s:>8.2f} {run.process_s:>10.2f} "
+                f"{run.peak_mib:>9.0f}  {'yes' if run.ok else 'NO'}"
+            )
+    lines += ["", "Ratios (build time unless marked)", ""]
+    for pages, runs in results.items():
+        a, b, c, d = (runs[v] for v in VARIANTS)
+        hooks = a.build_s / b.build_s
+        versus_plain = a.build_s / c.build_s
+        ours = a.build_s - b.build_s
+        theirs = d.build_s - c.build_s
+        cheaper = theirs / ours if ours > 0 else float("inf")
+        memory = a.peak_mib / b.peak_mib
+        at_1000 = pages == 1000
+        lines.append(f"{pages} pages:")
+        lines.append(
+            f"  a/b hooks overhead         {hooks:6.3f}"
+            + (f"   target <= 1.05 at 1,000 pages: {_mark(hooks, 1.05)}" if at_1000 else "")
+        )
+        lines.append(
+            f"  a/c project vs plain       {versus_plain:6.3f}"
+            + (f"   target <= 0.40 at 1,000 pages: {_mark(versus_plain, 0.40)}" if at_1000 else "")
+        )
+        lines.append(
+            f"  hook work a-b {ours:7.2f} s vs htmlproofer d-c {theirs:7.2f} s: "
+            f"{cheaper:6.1f}x cheaper   target >= 10x: {_mark(cheaper, 10, at_most=False)}"
+        )
+        lines.append(
+            f"  peak memory a/b            {memory:6.3f}   target <= 1.2: {_mark(memory, 1.2)}"
+        )
+    sizes = sorted(results)
+    lines += ["", "Growth of (a), build time"]
+    for small, large in itertools.pairwise(sizes):
+        growth = results[large]["a"].build_s / results[small]["a"].build_s
+        target = f"   target <= 4x: {_mark(growth, 4.0)}" if (small, large) == (300, 1000) else ""
+        lines.append(f"  {small:>5} -> {large:<5} pages: {growth:6.2f}x{target}")
+    if 100 in results and 1000 in results and (100, 1000) not in itertools.pairwise(sizes):
+        growth = results[1000]["a"].build_s / results[100]["a"].build_s
+        lines.append(f"    100 -> 1000  pages: {growth:6.2f}x")
+    failures = [
+        (pages, variant, run.messages[:5])
+        for pages, runs in results.items()
+        for variant, run in runs.items()
+        if not run.ok
+    ]
+    for pages, variant, messages in failures:
+        lines.append(f"\n{pages} pages, build {variant} failed; first messages:")
+        lines += [f"  {message}" for message in messages]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line about the machine the figures come from."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run every build and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="100,1000", help="comma-separated page counts")
+    parser.add_argument("--with-3000", action="store_true", help="add a 3,000-page build")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per build (best is kept)")
+    parser.add_argument("--trees-per-100", type=int, default=5, help="tree pages per 100 pages")
+    parser.add_argument("--tree-nodes", type=int, default=21, help="nodes in each tree")
+    parser.add_argument("--profile", action="store_true", help="profile (a) into .bench/")
+    parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-profile", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_build(*args.child, profile=args.child_profile)
+        return 0
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    sizes = sorted(
+        {int(size) for size in args.pages.split(",")} | ({3000} if args.with_3000 else set())
+    )
+    print(machine(), flush=True)
+    work = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
+    results: dict[int, dict[str, Run]] = {}
+    try:
+        for pages in sizes:
+            results[pages] = bench_size(
+                pages, work, args.repeat, args.trees_per_100, args.tree_nodes
+            )
+        print(report(results))
+        if args.profile:
+            pages = sizes[-1]
+            folder = work / f"pages-{pages}"
+            BENCH_OUT.mkdir(exist_ok=True)
+            target = str(BENCH_OUT / f"profile-a-{pages}")
+            run = run_child(folder / "mkdocs-a.yml", folder / "site-a", folder, profile=target)
+            print(f"\nProfile of (a) at {pages} pages ({run.build_s:.2f} s under the profiler):")
+            print(f"  {target}.html\n  {target}.txt")
+    finally:
+        if args.keep:
+            print(f"\nGenerated sites kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
