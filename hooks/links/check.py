@@ -71,7 +71,20 @@ def _missing(path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun:
     actual = lower.get(path.lower())
     if actual is not None:
         return f"no {noun} '{path}' — the file is '{actual}' (letter case differs)"
-    return f"no {noun} '{path}'{did_you_mean(path, pool)}"
+    return f"no {noun} '{path}'{_near_path(path, pool)}"
+
+
+def _near_path(path: str, pool: Iterable[str]) -> str:
+    """`did_you_mean` for paths, compared without extensions: every page ends in ".md", and
+    that shared tail alone would make 'fit/nope.md' look close to 'index.md'."""
+    stems: dict[str, str] = {}
+    for candidate in pool:
+        stems.setdefault(posixpath.splitext(candidate)[0], candidate)
+    near = did_you_mean(posixpath.splitext(path)[0], stems)
+    if not near:
+        return ""
+    stem = near[len(" (did you mean '") : -len("'?)")]
+    return f" (did you mean '{stems[stem]}'?)"
 
 
 def _resolve_file_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
