@@ -46,7 +46,7 @@ WHY_DEPTH = "keep a walk short enough for a reader to finish"
 WHY_ANSWERS = "let a reader weigh them and keep the flowchart narrow"
 WHY_TEXT = "fit in the flowchart's boxes"
 WHY_LABEL = "fit on the flowchart's arrows"
-WHY_MARKDOWN = "keep each step short; put longer explanations in the article linked from 'read'"
+WHY_MARKDOWN = "keep each step short (longer explanations belong in the article it links to)"
 WHY_ID = "keep web addresses short"
 WHY_FENCE = "keep the build quick"
 
@@ -62,12 +62,17 @@ class Edge:
 
 @dataclass(frozen=True)
 class Step:
-    """A node as the graph checks see it. `kind` is None for a node that is neither or both."""
+    """A node as the graph checks see it.
+
+    `kind` is None for a node that is neither question nor outcome, or both; `complete` is
+    False when some of a question's answers could not be read, so its edges are partial.
+    """
 
     id: str
     pos: Pos
     kind: Literal["question", "outcome"] | None
     edges: tuple[Edge, ...] = ()
+    complete: bool = True
 
 
 def steps_of(tree: Tree) -> list[Step]:
@@ -122,10 +127,14 @@ def check_tree(start: str, start_pos: Pos, steps: Sequence[Step], path: str) -> 
 
     if start not in by_id:
         report(start_pos, "start", _no_node(start, by_id))
+    # Whether every answer is known and leads somewhere: only then does "never reached"
+    # mean the node is lost, rather than that a broken answer was meant to lead to it.
+    whole = all(step.kind is not None and step.complete for step in steps)
     if not oversize:
         for step in steps:
             for edge in step.edges:
                 if edge.next not in by_id:
+                    whole = False
                     report(edge.pos, edge.key, _no_node(edge.next, by_id))
 
     order, loops = _walk(start, steps, by_id)
@@ -138,7 +147,8 @@ def check_tree(start: str, start_pos: Pos, steps: Sequence[Step], path: str) -> 
                 f"({' → '.join(loop)}): point it at a node further on, "
                 "so that every walk ends at an outcome",
             )
-        problems.extend(_unreachable(start, steps, by_id, path))
+        if whole:
+            problems.extend(_unreachable(start, steps, by_id, path))
         problems.extend(_dead_ends(steps, by_id, path))
     if not loops and start in by_id:
         depth = _depth(start, order, by_id)
@@ -264,15 +274,17 @@ def _dead_ends(steps: Sequence[Step], by_id: dict[str, Step], path: str) -> list
     """A problem for each question from which no outcome can be reached.
 
     Without loops every walk ends, so this only finds questions whose answers all lead round
-    loops. A node that is neither question nor outcome, or an answer naming no node, already
-    has its own message; both count as an end here so one mistake is not reported twice.
+    loops. A node that is neither question nor outcome, a question whose answers could not
+    all be read, or an answer naming no node already has its own message; each counts as an
+    end here so that one mistake is not reported twice.
     """
     leads_to: dict[str, list[str]] = {}  # node id -> the questions with an answer leading to it
     ends: list[str] = []
     for step in steps:
         if by_id[step.id] is not step:
             continue
-        if step.kind != "question" or any(edge.next not in by_id for edge in step.edges):
+        broken = not step.complete or any(edge.next not in by_id for edge in step.edges)
+        if step.kind != "question" or broken:
             ends.append(step.id)
         for edge in step.edges:
             leads_to.setdefault(edge.next, []).append(step.id)

@@ -287,7 +287,7 @@ class _TreeReader:
         if is_outcome and not is_question:
             return self.outcome(id_node, body)
         fields = self.fields(body, key, QUESTION_KEYS + OUTCOME_KEYS, "a node")
-        answers = self.answers(fields.get("answers"), key, id_node) if "answers" in fields else []
+        answers, _ = self.answers(fields.get("answers"), key)
         return None, check.Step(node_id, pos, None, tuple(edge for _, edge in answers))
 
     def question(
@@ -303,9 +303,10 @@ class _TreeReader:
             fields.get("question"), f"{key}.question", "question", check.MAX_TEXT, check.WHY_TEXT
         )
         help_ = self.markdown(fields.get("help"), f"{key}.help")
-        answers = self.answers(fields.get("answers"), key, id_node)
+        answers, complete = self.answers(fields.get("answers"), key)
         pos = self.pos(id_node.start_mark)
-        step = check.Step(node_id, pos, "question", tuple(edge for _, edge in answers))
+        edges = tuple(edge for _, edge in answers)
+        step = check.Step(node_id, pos, "question", edges, complete)
         if text is None or "answers" not in fields or None in (a for a, _ in answers):
             return None, step
         return Question(
@@ -313,11 +314,15 @@ class _TreeReader:
         ), step
 
     def answers(
-        self, entry: tuple[ScalarNode, Node] | None, node_key: str, id_node: ScalarNode
-    ) -> list[tuple[Answer | None, check.Edge]]:
-        """Read a question's answers; an answer with a usable `next` still yields its edge."""
+        self, entry: tuple[ScalarNode, Node] | None, node_key: str
+    ) -> tuple[list[tuple[Answer | None, check.Edge]], bool]:
+        """Read a question's answers, and whether every one has a usable `next`.
+
+        An answer with a usable `next` yields its edge for the graph checks even when its
+        label is wrong.
+        """
         if entry is None:
-            return []
+            return [], False
         key_node, value = entry
         key = f"{node_key}.answers"
         if not isinstance(value, SequenceNode):
@@ -328,7 +333,7 @@ class _TreeReader:
                 f"expected a list of answers, one '- label: ...' item per answer with its "
                 f"'next:' indented below, but received {got}",
             )
-            return []
+            return [], False
         count = len(value.value)
         if count < 2:
             self.report(
@@ -388,7 +393,7 @@ class _TreeReader:
             edge = check.Edge(target, self.pos(next_node.start_mark), f"{item_key}.next")
             answer = None if label is None else Answer(label, target, edge.pos)
             results.append((answer, edge))
-        return results
+        return results, len(results) == count
 
     def outcome(self, id_node: ScalarNode, body: MappingNode) -> tuple[Outcome | None, check.Step]:
         """Read an outcome node."""
@@ -693,23 +698,25 @@ def _compose(text: str) -> Node | None:
                     "(put text starting with '&' in quotes)",
                 )
             if event.tag is not None:
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
                 raise _Refused(
                     event.start_mark,
-                    f"'{event.tag}' is a YAML tag, which a tree does not use: remove it "
+                    f"'{tag}' is a YAML tag, which a tree does not use: remove it "
                     "(put text starting with '!' in quotes)",
                 )
         node: Node
         if isinstance(event, ScalarEvent):
             node = ScalarNode(
-                "tag:yaml.org,2002:str", event.value, event.start_mark, event.end_mark, event.style
+                # LibYAML marks a plain scalar with "", PyYAML with None: one value for both.
+                "tag:yaml.org,2002:str",
+                event.value,
+                event.start_mark,
+                event.end_mark,
+                event.style or None,
             )
         elif isinstance(event, SequenceStartEvent | MappingStartEvent):
             if len(stack) >= MAX_NESTING:
-                raise _Refused(
-                    event.start_mark,
-                    f"the YAML is nested more than {MAX_NESTING} levels deep here, but a tree "
-                    "needs five: check the brackets and the indentation",
-                )
+                raise _Refused(event.start_mark, _too_deep())
             kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
             stack.append([kind("", [], event.start_mark, event.end_mark, event.flow_style), None])
             continue
@@ -780,15 +787,17 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
             "'&', '*' and '!' start YAML anchors, aliases and tags, which a tree does not "
             "use: put text that starts with them in quotes"
         )
+    if "nesting depth" in problem:
+        return mark, _too_deep()
     if "',' or ']'" in problem:
-        return mark, (
-            "a list in '[ ]' is not closed, or two of its items have no ',' between them: "
-            "close it with ']', and put text that contains ',' in quotes"
+        return error.context_mark or mark, (
+            "the list that opens here with '[' is not closed, or two of its items have no "
+            "',' between them: close it with ']', and put text that contains ',' in quotes"
         )
     if "',' or '}'" in problem:
-        return mark, (
-            "a mapping in '{ }' is not closed, or two of its entries have no ',' between "
-            "them: close it with '}', and put text that contains ',' in quotes"
+        return error.context_mark or mark, (
+            "the group that opens here with '{' is not closed, or two of its entries have "
+            "no ',' between them: close it with '}', and put text that contains ',' in quotes"
         )
     if "block scalar" in context:
         return mark, (
@@ -818,12 +827,20 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
     return mark, f"the YAML does not parse: {problem}{where}; check this line and the one above"
 
 
+def _too_deep() -> str:
+    """The message for YAML nested deeper than any tree needs."""
+    return (
+        f"the YAML is nested more than {MAX_NESTING} levels deep here, but a tree needs "
+        "five: check the brackets and the indentation"
+    )
+
+
 def _describe(node: Node) -> str:
     """A node's kind, in the words a message uses for what it received."""
     if isinstance(node, SequenceNode):
-        return "a list"
+        return "a list" if node.value else "an empty list"
     if isinstance(node, MappingNode):
-        return "a group of 'key: value' lines"
+        return "a group of 'key: value' lines" if node.value else "an empty group ('{}')"
     if _is_empty(node):
         return "nothing"
     return f"the text '{node.value}'"
