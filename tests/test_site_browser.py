@@ -1,0 +1,313 @@
+"""The real handbook in real Chromium: offline-only, searchable, dark, phone-sized, instant.
+
+Every test browses the handbook as built by the `handbook_site` fixture and served on
+127.0.0.1. The pages visited are found in the built site itself (its sitemap and search
+index), so the tests hold whatever articles the handbook has. Screenshots land in
+tests/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
+
+import pytest
+from conftest import ROOT, Guard, build_into, open_page, screenshot
+from mkdocs.utils.yaml import yaml_load
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LOCAL_HOST = "127.0.0.1"
+PHONE = {"width": 390, "height": 844}
+# <link rel=...> values that name a related page rather than load something into this one.
+NAVIGATIONAL_RELS = {"canonical", "alternate", "next", "prev", "search", "author", "license"}
+# Attributes through which an element makes the browser fetch something.
+LOADING_ATTRIBUTES = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "image": ("href", "xlink:href"),
+}
+
+
+# ---------------------------------------------------------------- what the handbook holds
+
+
+def config() -> dict:
+    """mkdocs.yml as MkDocs reads it, with !ENV values filled in from the environment."""
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as file:
+        return yaml_load(file)
+
+
+def sitemap_paths(site_dir: Path) -> list[str]:
+    """The path of every page in the built sitemap, relative to the site root ('' is home)."""
+    tree = ElementTree.parse(site_dir / "sitemap.xml")
+    locations = [loc.text or "" for loc in tree.findall(".//{*}loc")]
+    root = urlsplit(locations[0]).path  # the home page comes first
+    return [urlsplit(location).path.removeprefix(root) for location in locations]
+
+
+def first_article(site_dir: Path) -> str:
+    """The first page of the sitemap inside a section, else the first but home and tags."""
+    pages = [path for path in sitemap_paths(site_dir) if path not in ("", "tags/")]
+    assert pages, "the built handbook has no page besides the home page and tags"
+    in_sections = [path for path in pages if path.count("/") >= 2]
+    return (in_sections or pages)[0]
+
+
+def rarest_word(site_dir: Path, article: str) -> str:
+    """A word of the article that the fewest other pages use, from the built search index."""
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words_of: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        text = re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}").lower()
+        words_of.setdefault(page, set()).update(re.findall(r"[a-z]{6,}", text))
+    pages_using = Counter(word for words in words_of.values() for word in words)
+    candidates = sorted(words_of.get(article, ()), key=lambda word: (pages_using[word], word))
+    assert candidates, f"{article} has no word of six letters or more to search for"
+    return candidates[0]
+
+
+@pytest.fixture(scope="module")
+def site(handbook_site, serve) -> str:
+    """The base URL of the real handbook as built, served on 127.0.0.1.
+
+    test_build.py holds the build to --strict; these tests only need the pages it wrote, so a
+    warning elsewhere in the handbook does not hide what a reader would see.
+    """
+    written = handbook_site.site_dir / "sitemap.xml"
+    assert written.is_file(), f"the handbook was not built: {handbook_site.messages}"
+    return serve(handbook_site.site_dir)
+
+
+@pytest.fixture(scope="module")
+def article(handbook_site) -> str:
+    """The path of one article of the handbook, such as 'clients/reading-requests/'."""
+    return first_article(handbook_site.site_dir)
+
+
+def record_requests(page) -> list[str]:
+    """Every URL the page's context requests from now on, workers' requests included."""
+    urls: list[str] = []
+    page.context.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def other_hosts(urls: list[str]) -> list[str]:
+    """The URLs that go to a host other than 127.0.0.1 (data: and blob: stay in the page)."""
+    return [
+        url
+        for url in urls
+        if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).hostname != LOCAL_HOST
+    ]
+
+
+@pytest.fixture
+def phone(browser, guard: Guard):
+    """A phone-sized touch page; like `page`, it fails the test on outside requests."""
+    page = open_page(browser, guard, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield page
+    page.context.close()
+    assert guard.outside == [], f"requests to other hosts: {guard.outside}"
+    assert guard.errors == [], f"script errors: {guard.errors}"
+
+
+# ---------------------------------------------------------------- no request leaves the intranet
+
+
+@pytest.mark.parametrize("kind", ["home", "article", "tags", "search"])
+def test_page_makes_no_request_to_another_host(page, guard, site, handbook_site, article, kind):
+    requests = record_requests(page)
+    if kind == "search":
+        word = rarest_word(handbook_site.site_dir, article)
+        page.goto(f"{site}?q={word}")  # search.share: a shared link opens the results
+        expect(page.locator(".md-search-result__item").first).to_be_visible()
+    else:
+        path = {"home": "", "article": article, "tags": "tags/"}[kind]
+        page.goto(site + path)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"page-{kind}")
+    assert requests, "the page requested nothing, so nothing was checked"
+    assert other_hosts(requests) == []
+    assert guard.outside == []
+
+
+def test_repository_button_links_without_asking_github(page, site):
+    page.goto(site)
+    button = page.locator("a.md-source").first
+    expect(button).to_have_attribute("href", config()["repo_url"])
+    expect(button).not_to_have_attribute("data-md-component", "source")
+
+
+# ---------------------------------------------------------------- reading and finding
+
+
+def test_search_finds_an_article_by_one_of_its_words(page, site, handbook_site, article):
+    word = rarest_word(handbook_site.site_dir, article)
+    page.goto(site)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(word, delay=20)
+    results = page.locator("a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    hrefs = results.evaluate_all("links => links.map(link => link.href)")
+    screenshot(page, "search", full_page=False)
+    # search.highlight adds ?h=<word> to each result, and sections add a #fragment.
+    opened = [urlsplit(href)._replace(query="", fragment="").geturl() for href in hrefs]
+    assert site + article in opened, (word, hrefs)
+
+
+def test_palette_toggle_switches_to_dark(page, site, article):
+    page.goto(site + article)
+    body = page.locator("body")
+    # Only the toggle for the palette in use is shown; each press moves to the next palette:
+    # system preference (light in headless Chromium) -> light -> dark.
+    toggle = page.locator('[data-md-component="palette"] label:visible')
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    screenshot(page, "light")
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    screenshot(page, "dark")
+
+
+def test_phone_shows_navigation_after_tapping_the_menu(phone, site, article):
+    phone.goto(site + article)
+    drawer = phone.locator(".md-sidebar--primary")
+    expect(drawer).not_to_be_in_viewport()
+    phone.locator('label.md-header__button[for="__drawer"]').tap()
+    expect(drawer).to_be_in_viewport(ratio=0.9)
+    expect(drawer.locator("a.md-nav__link").first).to_be_visible()
+    screenshot(phone, "phone", full_page=False)
+
+
+@pytest.fixture(scope="module")
+def site_at_its_url(serve, tmp_path_factory) -> str:
+    """The handbook built for the address it is served at, as CI builds it for Pages.
+
+    Material's instant navigation only intercepts links found in the sitemap, whose URLs come
+    from site_url (port included); the shared build's default site_url names port 8000,
+    which the test server does not use.
+    """
+    site_dir = tmp_path_factory.mktemp("at-its-url") / "site"
+    base = serve(site_dir)  # the server reads files per request: they may come later
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HANDBOOK_SITE_URL", base)
+        patch.chdir(ROOT)  # relative paths in mkdocs.yml are relative to the repository
+        built = build_into(ROOT / "mkdocs.yml", site_dir)
+    assert (site_dir / "sitemap.xml").is_file(), f"the handbook was not built: {built.messages}"
+    return base
+
+
+def test_nav_link_opens_the_page_without_a_full_reload(page, site_at_its_url, article):
+    page.goto(site_at_its_url + article)
+    page.evaluate("window.stillTheSameDocument = true")
+    here, title = page.url, page.title()
+    links = page.locator(".md-sidebar--primary a.md-nav__link[href]:visible")
+    hrefs = links.evaluate_all("links => links.map(link => link.href)")
+    index = next((i for i, href in enumerate(hrefs) if href.split("#")[0] != here), None)
+    assert index is not None, f"the navigation of {article} links to no other page: {hrefs}"
+    links.nth(index).click()
+    page.wait_for_url(hrefs[index])
+    expect(page).not_to_have_title(title)
+    # A full reload would have thrown away the old document and this mark with it.
+    assert page.evaluate("window.stillTheSameDocument") is True
+
+
+def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
+    page.goto(site + article)
+    href = page.get_by_title("Edit this page").get_attribute("href")
+    repo = config()["repo_url"].rstrip("/")
+    prefix = f"{repo}/edit/main/docs/"
+    assert href.startswith(prefix), href
+    assert (ROOT / "docs" / href.removeprefix(prefix)).is_file(), href
+
+
+# ---------------------------------------------------------------- the built HTML itself
+
+
+class _Resources(HTMLParser):
+    """Every URL an HTML page makes the browser fetch, and every Mermaid diagram it holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.mermaid = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "pre" and "mermaid" in values.get("class", "").split():
+            self.mermaid += 1
+        if tag == "link" and set(values.get("rel", "").lower().split()) <= NAVIGATIONAL_RELS:
+            return
+        for name in LOADING_ATTRIBUTES.get(tag, ()):
+            value = values.get(name, "")
+            urls = [part.split()[0] for part in value.split(",") if part.split()]
+            self.urls.extend(urls if name == "srcset" else [value] if value else [])
+
+    handle_startendtag = handle_starttag
+
+
+def outside_resources(html: str) -> tuple[list[str], int]:
+    """URLs on another host that a page would load, and how many Mermaid diagrams it has."""
+    parser = _Resources()
+    parser.feed(html)
+    outside = [
+        url
+        for url in parser.urls
+        if (url.startswith("//") or urlsplit(url).scheme in ("http", "https"))
+        and urlsplit(url).hostname != LOCAL_HOST
+    ]
+    return outside, parser.mermaid
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<script src="assets/app.js"></script>', ([], 0)),
+        (
+            '<script src="https://cdn.example.com/a.js"></script>',
+            (["https://cdn.example.com/a.js"], 0),
+        ),
+        (
+            '<link rel="stylesheet" href="//fonts.example.com/css">',
+            (["//fonts.example.com/css"], 0),
+        ),
+        (
+            '<link rel="preconnect" href="https://fonts.gstatic.com">',
+            (["https://fonts.gstatic.com"], 0),
+        ),
+        ('<link rel="canonical" href="https://handbook.example.com/">', ([], 0)),
+        ('<img srcset="a.png 1x, https://x.example/b.png 2x">', (["https://x.example/b.png"], 0)),
+        ('<iframe src="http://video.example/embed"></iframe>', (["http://video.example/embed"], 0)),
+        ('<a href="https://example.com/">a link is not a request</a>', ([], 0)),
+        ('<pre class="mermaid">graph LR</pre>', ([], 1)),
+    ],
+)
+def test_outside_resources_are_found_in_html(html, expected):
+    assert outside_resources(html) == expected
+
+
+def test_no_built_page_loads_anything_from_another_host(handbook_site):
+    written = handbook_site.site_dir / "sitemap.xml"
+    assert written.is_file(), f"the handbook was not built: {handbook_site.messages}"
+    found = {}
+    for path in sorted(handbook_site.site_dir.rglob("*.html")):
+        outside, mermaid = outside_resources(path.read_text(encoding="utf-8"))
+        if outside or mermaid:
+            # Material loads Mermaid from unpkg.com for any <pre class="mermaid">.
+            found[str(path.relative_to(handbook_site.site_dir))] = (outside, mermaid)
+    assert found == {}
