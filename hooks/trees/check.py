@@ -137,7 +137,7 @@ def check_tree(start: str, start_pos: Pos, steps: Sequence[Step], path: str) -> 
                     whole = False
                     report(edge.pos, edge.key, _no_node(edge.next, by_id))
 
-    order, loops = _walk(start, steps, by_id)
+    order, loops = _walk(start, steps, by_id, with_paths=not oversize)
     if not oversize:
         for edge, loop in loops:
             report(
@@ -201,12 +201,14 @@ def _no_node(name: str, by_id: dict[str, Step]) -> str:
 
 
 def _walk(
-    start: str, steps: Sequence[Step], by_id: dict[str, Step]
+    start: str, steps: Sequence[Step], by_id: dict[str, Step], with_paths: bool
 ) -> tuple[list[str], list[tuple[Edge, list[str]]]]:
     """Depth-first over every node, `start` first, without recursion.
 
     Returns the nodes in post-order (children before parents) and each answer that closes a
-    loop with the loop's path, from the node it leads back to round to that node again.
+    loop with the loop's path, from the node it leads back to round to that node again. The
+    paths are left empty unless `with_paths`: copying them costs nodes times loops, which is
+    fine within the node limit but not in a tree far past it.
     """
     done: set[str] = set()
     on_path: dict[str, int] = {}  # node id -> its index in `path`
@@ -235,7 +237,8 @@ def _walk(
             if target not in by_id or target in done:
                 continue
             if target in on_path:
-                loops.append((edge, [*path[on_path[target] :], target]))
+                loop = [*path[on_path[target] :], target] if with_paths else []
+                loops.append((edge, loop))
                 continue
             on_path[target] = len(path)
             path.append(target)
