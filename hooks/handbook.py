@@ -13,6 +13,8 @@ from links.check import check_site
 from links.collect import collect_links, collect_nav_links, line_offset
 from links.index import anchors_in, build_index
 from links.model import BackLinkRule, Link
+from trees.fields import FieldRenderer
+from trees.site import TreeSite
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
@@ -24,6 +26,7 @@ class _BuildState:
         self.links: list[Link] = []
         self.anchors: dict[str, set[str]] = {}
         self.rules: list[BackLinkRule] = []
+        self.trees = TreeSite(display_path=lambda page: f"docs/{page}")
 
 
 _state = _BuildState()
@@ -55,7 +58,13 @@ def on_page_markdown(markdown, page, config, files):
     offset = line_offset(page.file.content_string, markdown)
     for link in collect_links(markdown, page.file.src_uri):
         _state.links.append(Link(link.source, link.line + offset, link.col, link.target, link.kind))
-    return markdown
+    found = _state.trees.read_page(markdown, page.file.src_uri, offset)
+    for problem in found.problems:
+        log.warning(str(problem))
+    add_links(found.links)
+    add_anchors(page.file.src_uri, found.anchors)
+    add_back_link_rules(found.rules)
+    return found.markdown
 
 
 def on_page_content(html, page, config, files):
@@ -64,6 +73,17 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
+    for problem in _state.trees.check():
+        log.warning(str(problem))
+    # Trees are drawn now, not while their page renders: `read` links show the titles of
+    # pages that may be rendered after the tree's own.
+    fields = FieldRenderer(config, files)
+    for page in files.documentation_pages():
+        if page.page is not None and page.page.content is not None:
+            draw = fields.for_page(page.page)
+            page.page.content = _state.trees.draw(
+                page.src_uri, page.page.content, draw.markdown, draw.read_link
+            )
     included = [file for file in files if file.inclusion.is_included()]
     pages = {file.src_uri: file.url for file in included if file.is_documentation_page()}
     static = {file.src_uri: file.url for file in included if not file.is_documentation_page()}

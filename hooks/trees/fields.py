@@ -1,0 +1,67 @@
+"""Markdown fields of trees (`summary`, `help`, `body`) rendered like the page around them.
+
+Tree HTML is written by the hooks, not by MkDocs' Markdown pass, so MkDocs never sees the links
+inside these fields. To give them exactly the URLs a page link gets (directory URLs, anchors,
+static files), this uses MkDocs' own relative-path treeprocessor. It is private API, pinned with
+MkDocs 1.6.1 in pyproject.toml; writing a second resolver would let the two drift apart.
+"""
+
+from __future__ import annotations
+
+import markdown
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
+
+from trees.model import MarkdownText, ReadLink
+
+
+class FieldRenderer:
+    """Renders tree fields and `read` links for one build, one Markdown instance reused."""
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        self._md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+        self._paths: _RelativePathTreeprocessor | None = None
+        self._config = config
+        self._files = files
+
+    def for_page(self, page: Page) -> FieldRenderer:
+        """Point link rewriting at `page` (links in fields are relative to the tree's page)."""
+        self._paths = _RelativePathTreeprocessor(page.file, self._files, self._config)
+        self._paths._register(self._md)
+        self._page = page
+        return self
+
+    def markdown(self, text: MarkdownText) -> str:
+        """The HTML of one Markdown field."""
+        self._md.reset()
+        return self._md.convert(text.text)
+
+    def read_link(self, link: ReadLink) -> tuple[str, str]:
+        """The href and the text of a `read` entry: the target page's title, and its section."""
+        assert self._paths is not None, "call for_page() first"
+        href = self._paths.path_to_url(link.target)
+        path, _, anchor = link.target.partition("#")
+        if path:
+            uri = _RelativePathTreeprocessor._target_uri(self._page.file.src_uri, path)
+            target = self._files.get_file_from_path(uri)
+        else:
+            target = self._page.file
+        if target is None or target.page is None:
+            return href, link.target  # a broken link: the link checker reports it
+        title = target.page.title or link.target
+        section = _toc_title(target.page.toc, anchor) if anchor else None
+        return href, f"{title}: {section}" if section else title
+
+
+def _toc_title(toc: object, anchor: str) -> str | None:
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        if item.id == anchor:
+            return item.title
+        stack.extend(item.children)
+    return None
