@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from problems import Problem
+from trees import parse
 from trees.fences import Fence, find_fences
 from trees.model import Answer, MarkdownText, Outcome, Pos, Question, ReadLink, Tree
 from trees.parse import load_tree
@@ -83,723 +84,739 @@ def test_base_tree_is_valid():
     assert messages(BASE) == []
 
 
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        pytest.param(
-            edit("    question: Q?", "\tquestion: Q?"),
-            [
-                (
-                    "docs/fit/t.md:16:1: a tab character: YAML indents with spaces only; "
-                    "replace the tab with spaces"
-                ),
-            ],
-            id="tab",
-        ),
-        pytest.param(
-            edit("title: T", "title: 'T"),
-            [
-                (
-                    "docs/fit/t.md:12:8: this quote is never closed: add the closing quote "
-                    "at the end of the text (write '' for a ' inside single quotes)"
-                ),
-            ],
-            id="unclosed-quote",
-        ),
-        pytest.param(
-            edit("    verdict: go", "   verdict: go"),
-            [
-                (
-                    "docs/fit/t.md:24:4: this line does not line up with the lines above "
-                    "it: indent it exactly like the other keys of the same group"
-                ),
-            ],
-            id="bad-indent",
-        ),
-        pytest.param(
-            edit("title: T", "title T"),
-            [
-                (
-                    "docs/fit/t.md:12:1: this line has no ':' after its key: write 'key: "
-                    "value', or, if it continues the text of the line above, indent it "
-                    "further"
-                ),
-            ],
-            id="missing-colon",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: [a.md"),
-            [
-                (
-                    "docs/fit/t.md:25:11: the list that opens here with '[' is not closed, "
-                    "or two of its items have no ',' between them: close it with ']', and "
-                    "put text that contains ',' in quotes"
-                ),
-            ],
-            id="unclosed-bracket",
-        ),
-        pytest.param(
-            edit("title: T", "title: `T`"),
-            [
-                (
-                    "docs/fit/t.md:12:8: '`' cannot start a value in YAML: put the whole "
-                    'value in quotes, like "..."'
-                ),
-            ],
-            id="backtick",
-        ),
-        pytest.param(
-            edit('"Yes"', '"Yes" please'),
-            [
-                (
-                    "docs/fit/t.md:18:22: unexpected text after a value: put the whole "
-                    "value in quotes, or move this to its own line"
-                ),
-            ],
-            id="text-after-quote",
-        ),
-        pytest.param(
-            "- a\n- b\n",
-            [
-                (
-                    "docs/fit/t.md:11:1: expected the tree's 'key: value' lines (id, title, "
-                    "start, nodes) but received a list"
-                ),
-            ],
-            id="top-list",
-        ),
-        pytest.param(
-            "just text\n",
-            [
-                (
-                    "docs/fit/t.md:11:1: expected the tree's 'key: value' lines (id, title, "
-                    "start, nodes) but received the text 'just text'"
-                ),
-            ],
-            id="top-text",
-        ),
-        pytest.param(
+MISTAKES = [
+    pytest.param(
+        edit("    question: Q?", "\tquestion: Q?"),
+        [
+            (
+                "docs/fit/t.md:16:1: a tab character: YAML indents with spaces only; "
+                "replace the tab with spaces"
+            ),
+        ],
+        id="tab",
+    ),
+    pytest.param(
+        edit("title: T", "title: 'T"),
+        [
+            (
+                "docs/fit/t.md:12:8: this quote is never closed: add the closing quote "
+                "at the end of the text (write '' for a ' inside single quotes)"
+            ),
+        ],
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        edit("    verdict: go", "   verdict: go"),
+        [
+            (
+                "docs/fit/t.md:24:4: this line does not line up with the lines above "
+                "it: indent it exactly like the other keys of the same group"
+            ),
+        ],
+        id="bad-indent",
+    ),
+    pytest.param(
+        edit("title: T", "title T"),
+        [
+            (
+                "docs/fit/t.md:12:1: this line has no ':' after its key: write 'key: "
+                "value', or, if it continues the text of the line above, indent it "
+                "further"
+            ),
+        ],
+        id="missing-colon",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: [a.md"),
+        [
+            (
+                "docs/fit/t.md:25:11: the list that opens here with '[' is not closed, "
+                "or two of its items have no ',' between them: close it with ']', and "
+                "put text that contains ',' in quotes"
+            ),
+        ],
+        id="unclosed-bracket",
+    ),
+    pytest.param(
+        edit("title: T", "title: `T`"),
+        [
+            (
+                "docs/fit/t.md:12:8: '`' cannot start a value in YAML: put the whole "
+                'value in quotes, like "..."'
+            ),
+        ],
+        id="backtick",
+    ),
+    pytest.param(
+        edit('"Yes"', '"Yes" please'),
+        [
+            (
+                "docs/fit/t.md:18:22: unexpected text after a value: put the whole "
+                "value in quotes, or move this to its own line"
+            ),
+        ],
+        id="text-after-quote",
+    ),
+    pytest.param(
+        "- a\n- b\n",
+        [
+            (
+                "docs/fit/t.md:11:1: expected the tree's 'key: value' lines (id, title, "
+                "start, nodes) but received a list"
+            ),
+        ],
+        id="top-list",
+    ),
+    pytest.param(
+        "just text\n",
+        [
+            (
+                "docs/fit/t.md:11:1: expected the tree's 'key: value' lines (id, title, "
+                "start, nodes) but received the text 'just text'"
+            ),
+        ],
+        id="top-text",
+    ),
+    pytest.param(
+        "",
+        [
+            (
+                "docs/fit/t.md:10:1: this tree is empty: write its id, title, start and "
+                "nodes between the fence lines"
+            ),
+        ],
+        id="empty",
+    ),
+    pytest.param(
+        edit("title: T", "titel: T"),
+        [
+            (
+                "docs/fit/t.md:11:1: missing required key 'title': add 'title:' with "
+                "the tree's heading"
+            ),
+            (
+                "docs/fit/t.md:12:1: titel: unknown key 'titel' (did you mean "
+                "'title'?): a tree takes only id, title, start, nodes, summary"
+            ),
+        ],
+        id="missing-and-unknown",
+    ),
+    pytest.param(
+        edit("    question: Q?", "    question: Q?\n    hlep: x"),
+        [
+            (
+                "docs/fit/t.md:17:5: nodes.q.hlep: unknown key 'hlep' (did you mean "
+                "'help'?): a question takes only question, answers, help"
+            ),
+        ],
+        id="unknown-node-key",
+    ),
+    pytest.param(
+        edit("title: T", "title: [a, b]"),
+        [
+            (
+                "docs/fit/t.md:12:8: title: expected text but received a list: write "
+                "the title on the same line, after the ':'"
+            ),
+        ],
+        id="wrong-type-title",
+    ),
+    pytest.param(
+        edit("id: t", "id: Take On"),
+        [
+            (
+                "docs/fit/t.md:11:5: id: the tree id 'Take On' is not allowed: use "
+                "lowercase letters a-z and digits, with single hyphens between words, "
+                "like 'take-on'; ids appear in web addresses"
+            ),
+        ],
+        id="tree-id-bad",
+    ),
+    pytest.param(
+        edit("  stop:", "  Stop_Now:", "next: stop", "next: Stop_Now"),
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.Stop_Now: the node id 'Stop_Now' is not "
+                "allowed: use lowercase letters a-z and digits, with single hyphens "
+                "between words, like 'stop-now'; ids appear in web addresses"
+            ),
+        ],
+        id="node-id-bad",
+    ),
+    pytest.param(
+        edit("  stop:", "  go:", "next: stop", "next: go"),
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.go: the node id 'go' appears twice, on lines "
+                "22 and 26: node ids must be unique within a tree: rename one of the "
+                "nodes"
+            ),
+        ],
+        id="dup-node",
+    ),
+    pytest.param(
+        edit("start: q", "start: q\ntitle: Again"),
+        [
+            (
+                "docs/fit/t.md:14:1: title: the key 'title' appears twice, on lines 12 "
+                "and 14: keep only one of them"
+            ),
+        ],
+        id="dup-top-key",
+    ),
+    pytest.param(
+        edit("    verdict: decline", "    verdict: decline\n    verdict: go"),
+        [
+            (
+                "docs/fit/t.md:29:5: nodes.stop.verdict: the key 'verdict' appears "
+                "twice, on lines 28 and 29: keep only one of them"
+            ),
+        ],
+        id="dup-field",
+    ),
+    pytest.param(
+        edit("title: T", "title: !!python/object:os.system T"),
+        [
+            (
+                "docs/fit/t.md:12:8: '!!python/object:os.system' is a YAML tag, which a "
+                "tree does not use: remove it (put text starting with '!' in quotes)"
+            ),
+        ],
+        id="tag",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: &r [a.md]"),
+        [
+            (
+                "docs/fit/t.md:25:11: '&r' is a YAML anchor, which a tree does not use: "
+                "remove it (put text starting with '&' in quotes)"
+            ),
+        ],
+        id="anchor",
+    ),
+    pytest.param(
+        edit("read: [b.md]", "read: *r"),
+        [
+            (
+                "docs/fit/t.md:29:11: '*r' is a YAML alias, which a tree does not use: "
+                "write the value out in full (put text starting with '*' in quotes)"
+            ),
+        ],
+        id="alias",
+    ),
+    pytest.param(
+        edit("    outcome: Go", "    <<: {outcome: Go}\n    outcome: Go"),
+        [
+            (
+                "docs/fit/t.md:23:5: nodes.go.<<: merge keys ('<<') are not allowed in "
+                "a tree: write each key out in full"
+            ),
+        ],
+        id="merge",
+    ),
+    pytest.param(
+        BASE + "---\nid: u\n",
+        [
+            (
+                "docs/fit/t.md:30:1: a second YAML document starts here ('---'), but a "
+                "fence holds one tree: remove the '---' line, or put the second tree in "
+                "its own fence"
+            ),
+        ],
+        id="two-docs",
+    ),
+    pytest.param(
+        edit("verdict: go", "verdict: maybe"),
+        [
+            (
+                "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
+                "decline but received: 'maybe'"
+            ),
+        ],
+        id="verdict-maybe",
+    ),
+    pytest.param(
+        edit("verdict: go", "verdict: Go"),
+        [
+            (
+                "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
+                "decline but received: 'Go' (did you mean 'go'?)"
+            ),
+        ],
+        id="verdict-Go",
+    ),
+    pytest.param(
+        edit("    outcome: Stop", "    outcome: Stop\n    question: Really?"),
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.stop: this node has both 'question' and "
+                "'outcome', but a node is either a question (question, answers) or an "
+                "outcome (outcome, verdict, read): split it into two nodes"
+            ),
+        ],
+        id="both",
+    ),
+    pytest.param(
+        edit("    outcome: Stop", "    text: Stop"),
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.stop: this node has neither 'question' nor "
+                "'outcome': add 'question:' and 'answers:' to ask something, or "
+                "'outcome:', 'verdict:' and 'read:' to end a walk"
+            ),
+            (
+                "docs/fit/t.md:27:5: nodes.stop.text: unknown key 'text': a node takes "
+                "only question, answers, help, outcome, verdict, body, read"
+            ),
+        ],
+        id="neither",
+    ),
+    pytest.param(
+        edit(
+            "      - label: No\n        next: stop\n",
             "",
-            [
-                (
-                    "docs/fit/t.md:10:1: this tree is empty: write its id, title, start and "
-                    "nodes between the fence lines"
-                ),
-            ],
-            id="empty",
+            "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
+            "",
         ),
-        pytest.param(
-            edit("title: T", "titel: T"),
-            [
-                (
-                    "docs/fit/t.md:11:1: missing required key 'title': add 'title:' with "
-                    "the tree's heading"
-                ),
-                (
-                    "docs/fit/t.md:12:1: titel: unknown key 'titel' (did you mean "
-                    "'title'?): a tree takes only id, title, start, nodes, summary"
-                ),
-            ],
-            id="missing-and-unknown",
-        ),
-        pytest.param(
-            edit("    question: Q?", "    question: Q?\n    hlep: x"),
-            [
-                (
-                    "docs/fit/t.md:17:5: nodes.q.hlep: unknown key 'hlep' (did you mean "
-                    "'help'?): a question takes only question, answers, help"
-                ),
-            ],
-            id="unknown-node-key",
-        ),
-        pytest.param(
-            edit("title: T", "title: [a, b]"),
-            [
-                (
-                    "docs/fit/t.md:12:8: title: expected text but received a list: write "
-                    "the title on the same line, after the ':'"
-                ),
-            ],
-            id="wrong-type-title",
-        ),
-        pytest.param(
-            edit("id: t", "id: Take On"),
-            [
-                (
-                    "docs/fit/t.md:11:5: id: the tree id 'Take On' is not allowed: use "
-                    "lowercase letters a-z and digits, with single hyphens between words, "
-                    "like 'take-on'; ids appear in web addresses"
-                ),
-            ],
-            id="tree-id-bad",
-        ),
-        pytest.param(
-            edit("  stop:", "  Stop_Now:", "next: stop", "next: Stop_Now"),
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.Stop_Now: the node id 'Stop_Now' is not "
-                    "allowed: use lowercase letters a-z and digits, with single hyphens "
-                    "between words, like 'stop-now'; ids appear in web addresses"
-                ),
-            ],
-            id="node-id-bad",
-        ),
-        pytest.param(
-            edit("  stop:", "  go:", "next: stop", "next: go"),
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.go: the node id 'go' appears twice, on lines "
-                    "22 and 26: node ids must be unique within a tree: rename one of the "
-                    "nodes"
-                ),
-            ],
-            id="dup-node",
-        ),
-        pytest.param(
-            edit("start: q", "start: q\ntitle: Again"),
-            [
-                (
-                    "docs/fit/t.md:14:1: title: the key 'title' appears twice, on lines 12 "
-                    "and 14: keep only one of them"
-                ),
-            ],
-            id="dup-top-key",
-        ),
-        pytest.param(
-            edit("    verdict: decline", "    verdict: decline\n    verdict: go"),
-            [
-                (
-                    "docs/fit/t.md:29:5: nodes.stop.verdict: the key 'verdict' appears "
-                    "twice, on lines 28 and 29: keep only one of them"
-                ),
-            ],
-            id="dup-field",
-        ),
-        pytest.param(
-            edit("title: T", "title: !!python/object:os.system T"),
-            [
-                (
-                    "docs/fit/t.md:12:8: '!!python/object:os.system' is a YAML tag, which a "
-                    "tree does not use: remove it (put text starting with '!' in quotes)"
-                ),
-            ],
-            id="tag",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: &r [a.md]"),
-            [
-                (
-                    "docs/fit/t.md:25:11: '&r' is a YAML anchor, which a tree does not use: "
-                    "remove it (put text starting with '&' in quotes)"
-                ),
-            ],
-            id="anchor",
-        ),
-        pytest.param(
-            edit("read: [b.md]", "read: *r"),
-            [
-                (
-                    "docs/fit/t.md:29:11: '*r' is a YAML alias, which a tree does not use: "
-                    "write the value out in full (put text starting with '*' in quotes)"
-                ),
-            ],
-            id="alias",
-        ),
-        pytest.param(
-            edit("    outcome: Go", "    <<: {outcome: Go}\n    outcome: Go"),
-            [
-                (
-                    "docs/fit/t.md:23:5: nodes.go.<<: merge keys ('<<') are not allowed in "
-                    "a tree: write each key out in full"
-                ),
-            ],
-            id="merge",
-        ),
-        pytest.param(
-            BASE + "---\nid: u\n",
-            [
-                (
-                    "docs/fit/t.md:30:1: a second YAML document starts here ('---'), but a "
-                    "fence holds one tree: remove the '---' line, or put the second tree in "
-                    "its own fence"
-                ),
-            ],
-            id="two-docs",
-        ),
-        pytest.param(
-            edit("verdict: go", "verdict: maybe"),
-            [
-                (
-                    "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
-                    "decline but received: 'maybe'"
-                ),
-            ],
-            id="verdict-maybe",
-        ),
-        pytest.param(
-            edit("verdict: go", "verdict: Go"),
-            [
-                (
-                    "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
-                    "decline but received: 'Go' (did you mean 'go'?)"
-                ),
-            ],
-            id="verdict-Go",
-        ),
-        pytest.param(
-            edit("    outcome: Stop", "    outcome: Stop\n    question: Really?"),
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.stop: this node has both 'question' and "
-                    "'outcome', but a node is either a question (question, answers) or an "
-                    "outcome (outcome, verdict, read): split it into two nodes"
-                ),
-            ],
-            id="both",
-        ),
-        pytest.param(
-            edit("    outcome: Stop", "    text: Stop"),
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.stop: this node has neither 'question' nor "
-                    "'outcome': add 'question:' and 'answers:' to ask something, or "
-                    "'outcome:', 'verdict:' and 'read:' to end a walk"
-                ),
-                (
-                    "docs/fit/t.md:27:5: nodes.stop.text: unknown key 'text': a node takes "
-                    "only question, answers, help, outcome, verdict, body, read"
-                ),
-            ],
-            id="neither",
-        ),
-        pytest.param(
-            edit(
-                "      - label: No\n        next: stop\n",
-                "",
-                "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
-                "",
+        [
+            (
+                "docs/fit/t.md:17:5: nodes.q.answers: a question needs at least two "
+                "answers, but received 1: add another answer, or make this node an "
+                "outcome"
             ),
-            [
-                (
-                    "docs/fit/t.md:17:5: nodes.q.answers: a question needs at least two "
-                    "answers, but received 1: add another answer, or make this node an "
-                    "outcome"
-                ),
-            ],
-            id="one-answer",
+        ],
+        id="one-answer",
+    ),
+    pytest.param(
+        edit(
+            "      - label: No\n        next: stop\n",
+            "".join(f"      - label: No {i}\n        next: stop\n" for i in range(8)),
         ),
-        pytest.param(
-            edit(
-                "      - label: No\n        next: stop\n",
-                "".join(f"      - label: No {i}\n        next: stop\n" for i in range(8)),
+        [
+            (
+                "docs/fit/t.md:34:9: nodes.q.answers: 9 answers to this question, but "
+                "at most 8 let a reader weigh them and keep the flowchart narrow: group "
+                "some answers together, or split the question in two"
             ),
-            [
-                (
-                    "docs/fit/t.md:34:9: nodes.q.answers: 9 answers to this question, but "
-                    "at most 8 let a reader weigh them and keep the flowchart narrow: group "
-                    "some answers together, or split the question in two"
-                ),
-            ],
-            id="nine-answers",
-        ),
-        pytest.param(
-            edit("label: No", "label: yes"),
-            [
-                (
-                    "docs/fit/t.md:20:16: nodes.q.answers[1].label: the label 'yes' is "
-                    "already used by answers[0] (line 18): give each answer of a question a "
-                    "different label"
-                ),
-            ],
-            id="dup-label",
-        ),
-        pytest.param(
-            edit("label: No", "label:"),
-            [
-                (
-                    "docs/fit/t.md:20:9: nodes.q.answers[1].label: the label is empty: "
-                    "write it after the ':'"
-                ),
-            ],
-            id="empty-label",
-        ),
-        pytest.param(
-            edit("title: T", 'title: ""'),
-            [
-                "docs/fit/t.md:12:8: title: the title is empty: write it after the ':'",
-            ],
-            id="empty-quoted-title",
-        ),
-        pytest.param(
-            edit("question: Q?", "question:"),
-            [
-                (
-                    "docs/fit/t.md:16:5: nodes.q.question: the question is empty: write it "
-                    "after the ':'"
-                ),
-            ],
-            id="empty-question",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: []"),
-            [
-                (
-                    "docs/fit/t.md:25:11: nodes.go.read: expected a link, or a list of "
-                    "links, to the article that explains this outcome, like 'read: "
-                    "[../fit/focus.md#core]', but received an empty list"
-                ),
-            ],
-            id="read-empty",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: {a: b}"),
-            [
-                (
-                    "docs/fit/t.md:25:11: nodes.go.read: expected a link, or a list of "
-                    "links, to the article that explains this outcome, like 'read: "
-                    "[../fit/focus.md#core]', but received a group of 'key: value' lines"
-                ),
-            ],
-            id="read-mapping",
-        ),
-        pytest.param(
-            edit("    read: [a.md]\n", ""),
-            [
-                (
-                    "docs/fit/t.md:22:3: nodes.go: missing required key 'read': add 'read:' "
-                    "with a link to the article that explains this outcome"
-                ),
-            ],
-            id="read-missing",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: [' JavaScript:alert(1)']"),
-            [
-                (
-                    "docs/fit/t.md:25:12: nodes.go.read[0]: 'javascript:' links are not "
-                    "allowed: they can run code or hide content in the page; link to the "
-                    "handbook article that explains this outcome"
-                ),
-            ],
-            id="read-js",
-        ),
-        pytest.param(
-            edit("read: [b.md]", "read:\n      - data:text/html,x"),
-            [
-                (
-                    "docs/fit/t.md:30:9: nodes.stop.read[0]: 'data:' links are not allowed: "
-                    "they can run code or hide content in the page; link to the handbook "
-                    "article that explains this outcome"
-                ),
-            ],
-            id="read-data",
-        ),
-        pytest.param(
-            edit("read: [a.md]", "read: [[a.md]]"),
-            [
-                (
-                    "docs/fit/t.md:25:12: nodes.go.read[0]: expected text but received a "
-                    "list: write the link on the same line, after the ':'"
-                ),
-            ],
-            id="read-list-item",
-        ),
-        pytest.param(
-            edit("start: q", "start: Q"),
-            [
-                "docs/fit/t.md:13:8: start: no node 'Q' (did you mean 'q'?)",
-            ],
-            id="start-typo",
-        ),
-        pytest.param(
-            edit("next: stop", "next: sotp"),
-            [
-                (
-                    "docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'sotp' (did you "
-                    "mean 'stop'?)"
-                ),
-            ],
-            id="next-typo",
-        ),
-        pytest.param(
-            edit("next: stop", "next: elsewhere"),
-            [
-                (
-                    "docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'elsewhere': use "
-                    "the id of one of the nodes under 'nodes'"
-                ),
-            ],
-            id="next-nothing-near",
-        ),
-        pytest.param(
-            BASE + "  lost:\n    outcome: Lost\n    verdict: go\n    read: [c.md]\n",
-            [
-                (
-                    "docs/fit/t.md:30:3: nodes.lost: a reader starting at 'q' can never "
-                    "reach this node: point an answer's 'next' at 'lost', or remove the "
-                    "node"
-                ),
-            ],
-            id="unreachable",
-        ),
-        pytest.param(
-            edit("next: stop", "next: q"),
-            [
-                (
-                    "docs/fit/t.md:21:15: nodes.q.answers[1].next: this answer leads back "
-                    "to 'q', so a walk could go round forever (q → q): point it at a node "
-                    "further on, so that every walk ends at an outcome"
-                ),
-                (
-                    "docs/fit/t.md:26:3: nodes.stop: a reader starting at 'q' can never "
-                    "reach this node: point an answer's 'next' at 'stop', or remove the "
-                    "node"
-                ),
-            ],
-            id="cycle",
-        ),
-        pytest.param(
-            edit(
-                "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
-                "",
-                "next: stop",
-                "next: a",
-            )
-            + LOOP,
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.a: no outcome can be reached from this "
-                    "question: every answer leads round a loop; point an answer at an "
-                    "outcome, or at a question that leads to one"
-                ),
-                (
-                    "docs/fit/t.md:33:3: nodes.b: no outcome can be reached from this "
-                    "question: every answer leads round a loop; point an answer at an "
-                    "outcome, or at a question that leads to one"
-                ),
-                (
-                    "docs/fit/t.md:37:15: nodes.b.answers[0].next: this answer leads back "
-                    "to 'a', so a walk could go round forever (a → b → a): point it at a "
-                    "node further on, so that every walk ends at an outcome"
-                ),
-                (
-                    "docs/fit/t.md:39:15: nodes.b.answers[1].next: this answer leads back "
-                    "to 'a', so a walk could go round forever (a → b → a): point it at a "
-                    "node further on, so that every walk ends at an outcome"
-                ),
-            ],
-            id="dead-end",
-        ),
-        pytest.param(
-            edit("title: T", "title: " + "x" * 201),
-            [
-                (
-                    "docs/fit/t.md:12:8: title: 201 characters in this title, but at most "
-                    "200 fit in the flowchart's boxes: shorten the title"
-                ),
-            ],
-            id="long-title",
-        ),
-        pytest.param(
-            edit("label: No", "label: " + "n" * 81),
-            [
-                (
-                    "docs/fit/t.md:20:16: nodes.q.answers[1].label: 81 characters in this "
-                    "label, but at most 80 fit on the flowchart's arrows: shorten the label"
-                ),
-            ],
-            id="long-label",
-        ),
-        pytest.param(
-            edit("    question: Q?", "    question: Q?\n    help: " + "h" * 3001),
-            [
-                (
-                    "docs/fit/t.md:17:11: nodes.q.help: 3,001 characters in this help, but "
-                    "at most 3,000 keep each step short (longer explanations belong in the "
-                    "article it links to): shorten the help"
-                ),
-            ],
-            id="long-help",
-        ),
-        pytest.param(
-            edit("    question: Q?", "    question: Q?\n    help:"),
-            [
-                (
-                    "docs/fit/t.md:17:5: nodes.q.help: the help is empty: write it, or "
-                    "remove 'help:'"
-                ),
-            ],
-            id="empty-help",
-        ),
-        pytest.param(
-            edit(
-                '    answers:\n      - label: "Yes"\n        next: go\n',
-                "    answers: Yes or no\n",
-                "      - label: No\n        next: stop\n",
-                "",
+        ],
+        id="nine-answers",
+    ),
+    pytest.param(
+        edit("label: No", "label: yes"),
+        [
+            (
+                "docs/fit/t.md:20:16: nodes.q.answers[1].label: the label 'yes' is "
+                "already used by answers[0] (line 18): give each answer of a question a "
+                "different label"
             ),
-            [
-                (
-                    "docs/fit/t.md:17:14: nodes.q.answers: expected a list of answers, one "
-                    "'- label: ...' item per answer with its 'next:' indented below, but "
-                    "received the text 'Yes or no'"
-                ),
-            ],
-            id="answers-text",
-        ),
-        pytest.param(
-            edit("      - label: No\n        next: stop\n", "      - No\n"),
-            [
-                (
-                    "docs/fit/t.md:20:9: nodes.q.answers[1]: expected an answer's 'label:' "
-                    "and 'next:' lines but received the text 'No'"
-                ),
-            ],
-            id="answer-text",
-        ),
-        pytest.param(
-            edit("        next: stop\n", ""),
-            [
-                (
-                    "docs/fit/t.md:20:9: nodes.q.answers[1]: missing required key 'next': "
-                    "add 'next:' with the id of the node this answer leads to"
-                ),
-            ],
-            id="answer-no-next",
-        ),
-        pytest.param(
-            "id: t\ntitle: T\nstart: q\nnodes:\n",
-            [
-                (
-                    "docs/fit/t.md:14:1: nodes: expected the tree's nodes, each an id "
-                    "followed by its indented 'key: value' lines, but received no nodes"
-                ),
-            ],
-            id="nodes-empty",
-        ),
-        pytest.param(
-            "id: t\ntitle: T\nstart: q\nnodes: [q]\n",
-            [
-                (
-                    "docs/fit/t.md:14:8: nodes: expected the tree's nodes, each an id "
-                    "followed by its indented 'key: value' lines, but received a list"
-                ),
-            ],
-            id="nodes-list",
-        ),
-        pytest.param(
-            edit(
-                "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
-                "  stop: Stop here\n",
+        ],
+        id="dup-label",
+    ),
+    pytest.param(
+        edit("label: No", "label:"),
+        [
+            (
+                "docs/fit/t.md:20:9: nodes.q.answers[1].label: the label is empty: "
+                "write it after the ':'"
             ),
-            [
-                (
-                    "docs/fit/t.md:26:9: nodes.stop: expected the node's 'key: value' "
-                    "lines, indented below its id (question and answers, or outcome, "
-                    "verdict and read), but received the text 'Stop here'"
-                ),
-            ],
-            id="node-text",
-        ),
-        pytest.param(
-            edit(
-                "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n", "  stop:\n"
+        ],
+        id="empty-label",
+    ),
+    pytest.param(
+        edit("title: T", 'title: ""'),
+        [
+            "docs/fit/t.md:12:8: title: the title is empty: write it after the ':'",
+        ],
+        id="empty-quoted-title",
+    ),
+    pytest.param(
+        edit("question: Q?", "question:"),
+        [
+            ("docs/fit/t.md:16:5: nodes.q.question: the question is empty: write it after the ':'"),
+        ],
+        id="empty-question",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: []"),
+        [
+            (
+                "docs/fit/t.md:25:11: nodes.go.read: expected a link, or a list of "
+                "links, to the article that explains this outcome, like 'read: "
+                "[../fit/focus.md#core]', but received an empty list"
             ),
-            [
-                (
-                    "docs/fit/t.md:26:3: nodes.stop: expected the node's 'key: value' "
-                    "lines, indented below its id (question and answers, or outcome, "
-                    "verdict and read), but received nothing"
-                ),
-            ],
-            id="node-empty",
+        ],
+        id="read-empty",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: {a: b}"),
+        [
+            (
+                "docs/fit/t.md:25:11: nodes.go.read: expected a link, or a list of "
+                "links, to the article that explains this outcome, like 'read: "
+                "[../fit/focus.md#core]', but received a group of 'key: value' lines"
+            ),
+        ],
+        id="read-mapping",
+    ),
+    pytest.param(
+        edit("    read: [a.md]\n", ""),
+        [
+            (
+                "docs/fit/t.md:22:3: nodes.go: missing required key 'read': add 'read:' "
+                "with a link to the article that explains this outcome"
+            ),
+        ],
+        id="read-missing",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: [' JavaScript:alert(1)']"),
+        [
+            (
+                "docs/fit/t.md:25:12: nodes.go.read[0]: 'javascript:' links are not "
+                "allowed: they can run code or hide content in the page; link to the "
+                "handbook article that explains this outcome"
+            ),
+        ],
+        id="read-js",
+    ),
+    pytest.param(
+        edit("read: [b.md]", "read:\n      - data:text/html,x"),
+        [
+            (
+                "docs/fit/t.md:30:9: nodes.stop.read[0]: 'data:' links are not allowed: "
+                "they can run code or hide content in the page; link to the handbook "
+                "article that explains this outcome"
+            ),
+        ],
+        id="read-data",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: [[a.md]]"),
+        [
+            (
+                "docs/fit/t.md:25:12: nodes.go.read[0]: expected text but received a "
+                "list: write the link on the same line, after the ':'"
+            ),
+        ],
+        id="read-list-item",
+    ),
+    pytest.param(
+        edit("start: q", "start: Q"),
+        [
+            "docs/fit/t.md:13:8: start: no node 'Q' (did you mean 'q'?)",
+        ],
+        id="start-typo",
+    ),
+    pytest.param(
+        edit("next: stop", "next: sotp"),
+        [
+            ("docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'sotp' (did you mean 'stop'?)"),
+        ],
+        id="next-typo",
+    ),
+    pytest.param(
+        edit("next: stop", "next: elsewhere"),
+        [
+            (
+                "docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'elsewhere': use "
+                "the id of one of the nodes under 'nodes'"
+            ),
+        ],
+        id="next-nothing-near",
+    ),
+    pytest.param(
+        BASE + "  lost:\n    outcome: Lost\n    verdict: go\n    read: [c.md]\n",
+        [
+            (
+                "docs/fit/t.md:30:3: nodes.lost: a reader starting at 'q' can never "
+                "reach this node: point an answer's 'next' at 'lost', or remove the "
+                "node"
+            ),
+        ],
+        id="unreachable",
+    ),
+    pytest.param(
+        edit("next: stop", "next: q"),
+        [
+            (
+                "docs/fit/t.md:21:15: nodes.q.answers[1].next: this answer leads back "
+                "to 'q', so a walk could go round forever (q → q): point it at a node "
+                "further on, so that every walk ends at an outcome"
+            ),
+            (
+                "docs/fit/t.md:26:3: nodes.stop: a reader starting at 'q' can never "
+                "reach this node: point an answer's 'next' at 'stop', or remove the "
+                "node"
+            ),
+        ],
+        id="cycle",
+    ),
+    pytest.param(
+        edit(
+            "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
+            "",
+            "next: stop",
+            "next: a",
+        )
+        + LOOP,
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.a: no outcome can be reached from this "
+                "question: every answer leads round a loop; point an answer at an "
+                "outcome, or at a question that leads to one"
+            ),
+            (
+                "docs/fit/t.md:33:3: nodes.b: no outcome can be reached from this "
+                "question: every answer leads round a loop; point an answer at an "
+                "outcome, or at a question that leads to one"
+            ),
+            (
+                "docs/fit/t.md:37:15: nodes.b.answers[0].next: this answer leads back "
+                "to 'a', so a walk could go round forever (a → b → a): point it at a "
+                "node further on, so that every walk ends at an outcome"
+            ),
+            (
+                "docs/fit/t.md:39:15: nodes.b.answers[1].next: this answer leads back "
+                "to 'a', so a walk could go round forever (a → b → a): point it at a "
+                "node further on, so that every walk ends at an outcome"
+            ),
+        ],
+        id="dead-end",
+    ),
+    pytest.param(
+        edit("title: T", "title: " + "x" * 201),
+        [
+            (
+                "docs/fit/t.md:12:8: title: 201 characters in this title, but at most "
+                "200 fit in the flowchart's boxes: shorten the title"
+            ),
+        ],
+        id="long-title",
+    ),
+    pytest.param(
+        edit("label: No", "label: " + "n" * 81),
+        [
+            (
+                "docs/fit/t.md:20:16: nodes.q.answers[1].label: 81 characters in this "
+                "label, but at most 80 fit on the flowchart's arrows: shorten the label"
+            ),
+        ],
+        id="long-label",
+    ),
+    pytest.param(
+        edit("    question: Q?", "    question: Q?\n    help: " + "h" * 3001),
+        [
+            (
+                "docs/fit/t.md:17:11: nodes.q.help: 3,001 characters in this help, but "
+                "at most 3,000 keep each step short (longer explanations belong in the "
+                "article it links to): shorten the help"
+            ),
+        ],
+        id="long-help",
+    ),
+    pytest.param(
+        edit("    question: Q?", "    question: Q?\n    help:"),
+        [
+            ("docs/fit/t.md:17:5: nodes.q.help: the help is empty: write it, or remove 'help:'"),
+        ],
+        id="empty-help",
+    ),
+    pytest.param(
+        edit(
+            '    answers:\n      - label: "Yes"\n        next: go\n',
+            "    answers: Yes or no\n",
+            "      - label: No\n        next: stop\n",
+            "",
         ),
-        pytest.param(
-            edit("id: t", "id: t\n[a, b]: c"),
-            [
-                "docs/fit/t.md:12:1: a key must be a plain word, but received a list",
-            ],
-            id="complex-key",
+        [
+            (
+                "docs/fit/t.md:17:14: nodes.q.answers: expected a list of answers, one "
+                "'- label: ...' item per answer with its 'next:' indented below, but "
+                "received the text 'Yes or no'"
+            ),
+        ],
+        id="answers-text",
+    ),
+    pytest.param(
+        edit("      - label: No\n        next: stop\n", "      - No\n"),
+        [
+            (
+                "docs/fit/t.md:20:9: nodes.q.answers[1]: expected an answer's 'label:' "
+                "and 'next:' lines but received the text 'No'"
+            ),
+        ],
+        id="answer-text",
+    ),
+    pytest.param(
+        edit("        next: stop\n", ""),
+        [
+            (
+                "docs/fit/t.md:20:9: nodes.q.answers[1]: missing required key 'next': "
+                "add 'next:' with the id of the node this answer leads to"
+            ),
+        ],
+        id="answer-no-next",
+    ),
+    pytest.param(
+        "id: t\ntitle: T\nstart: q\nnodes:\n",
+        [
+            (
+                "docs/fit/t.md:14:1: nodes: expected the tree's nodes, each an id "
+                "followed by its indented 'key: value' lines, but received no nodes"
+            ),
+        ],
+        id="nodes-empty",
+    ),
+    pytest.param(
+        "id: t\ntitle: T\nstart: q\nnodes: [q]\n",
+        [
+            (
+                "docs/fit/t.md:14:8: nodes: expected the tree's nodes, each an id "
+                "followed by its indented 'key: value' lines, but received a list"
+            ),
+        ],
+        id="nodes-list",
+    ),
+    pytest.param(
+        edit(
+            "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
+            "  stop: Stop here\n",
         ),
-        pytest.param(
-            edit("    question: Q?", "    question: Q?\n    verdict: go"),
-            [
-                (
-                    "docs/fit/t.md:17:5: nodes.q.verdict: 'verdict' belongs to outcomes, "
-                    "but this node is a question: remove it, or split the node in two"
-                ),
-            ],
-            id="question-verdict",
-        ),
-        pytest.param(
-            edit("id: t", "id: t\nsummary: [x]"),
-            [
-                (
-                    "docs/fit/t.md:12:10: summary: expected Markdown text but received a "
-                    "list: for several lines, write 'summary: |' and indent the text on the "
-                    "lines below"
-                ),
-            ],
-            id="summary-list",
-        ),
-        pytest.param(
-            edit("start: q", "start: [q]"),
-            [
-                (
-                    "docs/fit/t.md:13:8: start: expected text but received a list: write "
-                    "the start on the same line, after the ':'"
-                ),
-            ],
-            id="start-list",
-        ),
-        pytest.param(
-            "[" * 10000,
-            [
-                (
-                    "docs/fit/t.md:11:1001: the YAML is nested more than 20 levels deep "
-                    "here, but a tree needs five: check the brackets and the indentation"
-                ),
-            ],
-            id="deep",
-        ),
-        pytest.param(
-            "[" * 10000 + "]" * 10000,
-            [
-                (
-                    "docs/fit/t.md:11:1001: the YAML is nested more than 20 levels deep "
-                    "here, but a tree needs five: check the brackets and the indentation"
-                ),
-            ],
-            id="deep-closed",
-        ),
-        pytest.param(
-            "a: " + "[" * 25 + "]" * 25,
-            [
-                (
-                    "docs/fit/t.md:11:23: the YAML is nested more than 20 levels deep here, "
-                    "but a tree needs five: check the brackets and the indentation"
-                ),
-            ],
-            id="nested-25",
-        ),
-        pytest.param(
-            edit("title: T", "title:", "verdict: go", "verdict: maybe", "next: stop", "next: sotp"),
-            [
-                "docs/fit/t.md:12:1: title: the title is empty: write it after the ':'",
-                (
-                    "docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'sotp' (did you "
-                    "mean 'stop'?)"
-                ),
-                (
-                    "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
-                    "decline but received: 'maybe'"
-                ),
-            ],
-            id="several",
-        ),
-    ],
-)
+        [
+            (
+                "docs/fit/t.md:26:9: nodes.stop: expected the node's 'key: value' "
+                "lines, indented below its id (question and answers, or outcome, "
+                "verdict and read), but received the text 'Stop here'"
+            ),
+        ],
+        id="node-text",
+    ),
+    pytest.param(
+        edit("  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n", "  stop:\n"),
+        [
+            (
+                "docs/fit/t.md:26:3: nodes.stop: expected the node's 'key: value' "
+                "lines, indented below its id (question and answers, or outcome, "
+                "verdict and read), but received nothing"
+            ),
+        ],
+        id="node-empty",
+    ),
+    pytest.param(
+        edit("id: t", "id: t\n[a, b]: c"),
+        [
+            "docs/fit/t.md:12:1: a key must be a plain word, but received a list",
+        ],
+        id="complex-key",
+    ),
+    pytest.param(
+        edit("    question: Q?", "    question: Q?\n    verdict: go"),
+        [
+            (
+                "docs/fit/t.md:17:5: nodes.q.verdict: 'verdict' belongs to outcomes, "
+                "but this node is a question: remove it, or split the node in two"
+            ),
+        ],
+        id="question-verdict",
+    ),
+    pytest.param(
+        edit("id: t", "id: t\nsummary: [x]"),
+        [
+            (
+                "docs/fit/t.md:12:10: summary: expected Markdown text but received a "
+                "list: for several lines, write 'summary: |' and indent the text on the "
+                "lines below"
+            ),
+        ],
+        id="summary-list",
+    ),
+    pytest.param(
+        edit("start: q", "start: [q]"),
+        [
+            (
+                "docs/fit/t.md:13:8: start: expected text but received a list: write "
+                "the start on the same line, after the ':'"
+            ),
+        ],
+        id="start-list",
+    ),
+    pytest.param(
+        "[" * 10000,
+        [
+            (
+                "docs/fit/t.md:11:21: the YAML is nested more than 20 levels deep "
+                "here, but a tree needs five: check the brackets and the indentation"
+            ),
+        ],
+        id="deep",
+    ),
+    pytest.param(
+        "[" * 10000 + "]" * 10000,
+        [
+            (
+                "docs/fit/t.md:11:21: the YAML is nested more than 20 levels deep "
+                "here, but a tree needs five: check the brackets and the indentation"
+            ),
+        ],
+        id="deep-closed",
+    ),
+    pytest.param(
+        "a: " + "[" * 25 + "]" * 25,
+        [
+            (
+                "docs/fit/t.md:11:23: the YAML is nested more than 20 levels deep here, "
+                "but a tree needs five: check the brackets and the indentation"
+            ),
+        ],
+        id="nested-25",
+    ),
+    pytest.param(
+        edit("title: T", "title:", "verdict: go", "verdict: maybe", "next: stop", "next: sotp"),
+        [
+            "docs/fit/t.md:12:1: title: the title is empty: write it after the ':'",
+            ("docs/fit/t.md:21:15: nodes.q.answers[1].next: no node 'sotp' (did you mean 'stop'?)"),
+            (
+                "docs/fit/t.md:24:14: nodes.go.verdict: expected one of: go, caution, "
+                "decline but received: 'maybe'"
+            ),
+        ],
+        id="several",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), MISTAKES)
 def test_mistake_is_reported_with_place_and_fix(body, expected):
+    assert messages(body) == expected
+
+
+# What the YAML parser itself rejects or flags, where LibYAML and PyYAML word things apart.
+PARSER_MISTAKES = {
+    "tab",
+    "unclosed-quote",
+    "bad-indent",
+    "missing-colon",
+    "unclosed-bracket",
+    "backtick",
+    "text-after-quote",
+    "tag",
+    "anchor",
+    "alias",
+    "two-docs",
+    "empty-label",
+    "nodes-empty",
+    "complex-key",
+    "deep",
+    "deep-closed",
+    "nested-25",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"), [case for case in MISTAKES if case.id in PARSER_MISTAKES]
+)
+def test_messages_are_the_same_without_libyaml(body, expected, monkeypatch):
+    monkeypatch.setattr(parse, "_Parser", parse.PurePythonParser)
     assert messages(body) == expected
 
 
@@ -983,7 +1000,7 @@ def chain(length: int) -> str:
         pytest.param(
             "[" * 10_000,
             (
-                "docs/fit/t.md:11:1001: the YAML is nested more than 20 levels deep here, but "
+                "docs/fit/t.md:11:21: the YAML is nested more than 20 levels deep here, but "
                 "a tree needs five: check the brackets and the indentation"
             ),
             id="10000-brackets",

@@ -29,6 +29,9 @@ from yaml.events import (
     SequenceStartEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from trees import check
 from trees.fences import INFO, Fence
@@ -69,20 +72,20 @@ _MISSING = {
     "next": "add 'next:' with the id of the node this answer leads to",
 }
 
-try:  # LibYAML reads a large tree twenty times faster; the messages are the same.
+
+class PurePythonParser(Reader, Scanner, Parser):
+    """PyYAML's own event parser, for a PyYAML built without LibYAML."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+try:  # LibYAML reads a large tree twenty times faster; the messages come out the same.
     from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML built without LibYAML
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
-        """PyYAML's pure-Python event parser."""
-
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = PurePythonParser  # type: ignore[assignment,misc]
 
 
 class _Refused(Exception):
@@ -788,7 +791,8 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
             "use: put text that starts with them in quotes"
         )
     if "nesting depth" in problem:
-        return mark, _too_deep()
+        # LibYAML stops at its own limit, a thousand levels in; point where ours was passed.
+        return _past_nesting_limit(text, mark), _too_deep()
     if "',' or ']'" in problem:
         return error.context_mark or mark, (
             "the list that opens here with '[' is not closed, or two of its items have no "
@@ -825,6 +829,23 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
         return mark, "unexpected text after the end of the tree: remove it, or indent it"
     where = f" ({context})" if context else ""
     return mark, f"the YAML does not parse: {problem}{where}; check this line and the one above"
+
+
+def _past_nesting_limit(text: str, mark: yaml.Mark) -> yaml.Mark:
+    """The bracket at which the flow collections before `mark` nest past `MAX_NESTING`."""
+    depth = line = column = 0
+    for index, char in enumerate(text[: mark.index]):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return yaml.Mark(mark.name, index, line, column, None, None)
+        elif char in "]}":
+            depth -= 1
+        if char == "\n":
+            line, column = line + 1, 0
+        else:
+            column += 1
+    return mark
 
 
 def _too_deep() -> str:
