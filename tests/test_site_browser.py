@@ -8,6 +8,7 @@ tests/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -21,10 +22,11 @@ from conftest import ROOT, Guard, build_into, open_page, screenshot
 from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 LOCAL_HOST = "127.0.0.1"
 PHONE = {"width": 390, "height": 844}
+# lunr's English stop words of six letters or more: search ignores them, so never pick one.
+STOP_WORDS = {"across", "almost", "because", "cannot", "either", "however", "likely", "neither"}
+STOP_WORDS |= {"rather", "should"}
 PAGE_BOTTOM = 899  # a point of the desktop viewport (1280x900) that shows no tooltip
 # <link rel=...> values that name a related page rather than load something into this one.
 NAVIGATIONAL_RELS = {"canonical", "alternate", "next", "prev", "search", "author", "license"}
@@ -74,8 +76,8 @@ def rarest_word(site_dir: Path, article: str) -> str:
     words_of: dict[str, set[str]] = {}
     for doc in index["docs"]:
         page = doc["location"].split("#")[0]
-        text = re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}").lower()
-        words_of.setdefault(page, set()).update(re.findall(r"[a-z]{6,}", text))
+        text = html.unescape(re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}")).lower()
+        words_of.setdefault(page, set()).update(set(re.findall(r"[a-z]{6,}", text)) - STOP_WORDS)
     pages_using = Counter(word for words in words_of.values() for word in words)
     candidates = sorted(words_of.get(article, ()), key=lambda word: (pages_using[word], word))
     assert candidates, f"{article} has no word of six letters or more to search for"
@@ -129,6 +131,8 @@ def phone(browser, guard: Guard):
 # ---------------------------------------------------------------- no request leaves the intranet
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["home", "article", "tags", "search"])
 def test_page_makes_no_request_to_another_host(page, guard, site, handbook_site, article, kind):
     requests = record_requests(page)
@@ -147,6 +151,8 @@ def test_page_makes_no_request_to_another_host(page, guard, site, handbook_site,
     assert guard.outside == []
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_repository_button_links_without_asking_github(page, site):
     page.goto(site)
     button = page.locator("a.md-source").first
@@ -157,6 +163,8 @@ def test_repository_button_links_without_asking_github(page, site):
 # ---------------------------------------------------------------- reading and finding
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_finds_an_article_by_one_of_its_words(page, site, handbook_site, article):
     word = rarest_word(handbook_site.site_dir, article)
     page.goto(site)
@@ -172,6 +180,8 @@ def test_search_finds_an_article_by_one_of_its_words(page, site, handbook_site, 
     assert site + article in opened, (word, hrefs)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_palette_toggle_switches_to_dark(page, site, article):
     page.goto(site + article)
     body = page.locator("body")
@@ -188,6 +198,8 @@ def test_palette_toggle_switches_to_dark(page, site, article):
     screenshot(page, "dark")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_phone_shows_navigation_after_tapping_the_menu(phone, site, article):
     phone.goto(site + article)
     drawer = phone.locator(".md-sidebar--primary")
@@ -216,6 +228,8 @@ def site_at_its_url(serve, tmp_path_factory) -> str:
     return base
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_nav_link_opens_the_page_without_a_full_reload(page, site_at_its_url, article):
     page.goto(site_at_its_url + article)
     page.evaluate("window.stillTheSameDocument = true")
@@ -231,6 +245,8 @@ def test_nav_link_opens_the_page_without_a_full_reload(page, site_at_its_url, ar
     assert page.evaluate("window.stillTheSameDocument") is True
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
     page.goto(site + article)
     href = page.get_by_title("Edit this page").get_attribute("href")
@@ -240,7 +256,13 @@ def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
     assert (ROOT / "docs" / href.removeprefix(prefix)).is_file(), href
 
 
-# ---------------------------------------------------------------- the built HTML itself
+# ---------------------------------------------------------------- the built files themselves
+
+
+def outside_imports(css: str) -> list[str]:
+    """Absolute URLs that CSS imports or points url(...) at (data: URIs stay in the file)."""
+    pattern = r"""(?:url\(\s*|@import\s+)["']?((?:https?:)?//[^"')\s;]+)"""
+    return re.findall(pattern, css)
 
 
 class _Resources(HTMLParser):
@@ -250,9 +272,12 @@ class _Resources(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
         self.mermaid = 0
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        self._in_style = tag == "style"
+        self.urls.extend(outside_imports(values.get("style", "")))
         if tag == "pre" and "mermaid" in values.get("class", "").split():
             self.mermaid += 1
         if tag == "link" and set(values.get("rel", "").lower().split()) <= NAVIGATIONAL_RELS:
@@ -262,18 +287,31 @@ class _Resources(HTMLParser):
             urls = [part.split()[0] for part in value.split(",") if part.split()]
             self.urls.extend(urls if name == "srcset" else [value] if value else [])
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls.extend(outside_imports(data))
 
 
 def outside_resources(html: str) -> tuple[list[str], int]:
-    """URLs on another host that a page would load, and how many Mermaid diagrams it has."""
+    """Absolute URLs that a page would load, and how many Mermaid diagrams it holds.
+
+    MkDocs writes every address inside the site as a relative one, so any absolute address a
+    page loads from names another host wherever the site is hosted.
+    """
     parser = _Resources()
     parser.feed(html)
+    parser.close()
     outside = [
         url
         for url in parser.urls
-        if (url.startswith("//") or urlsplit(url).scheme in ("http", "https"))
-        and urlsplit(url).hostname != LOCAL_HOST
+        if url.startswith("//") or urlsplit(url).scheme in ("http", "https")
     ]
     return outside, parser.mermaid
 
@@ -282,22 +320,21 @@ def outside_resources(html: str) -> tuple[list[str], int]:
     ("html", "expected"),
     [
         ('<script src="assets/app.js"></script>', ([], 0)),
-        (
-            '<script src="https://cdn.example.com/a.js"></script>',
-            (["https://cdn.example.com/a.js"], 0),
-        ),
-        (
-            '<link rel="stylesheet" href="//fonts.example.com/css">',
-            (["//fonts.example.com/css"], 0),
-        ),
+        ('<script src="https://cdn.example/a.js"></script>', (["https://cdn.example/a.js"], 0)),
+        ('<link rel="stylesheet" href="//fonts.example/css">', (["//fonts.example/css"], 0)),
         (
             '<link rel="preconnect" href="https://fonts.gstatic.com">',
             (["https://fonts.gstatic.com"], 0),
         ),
-        ('<link rel="canonical" href="https://handbook.example.com/">', ([], 0)),
+        ('<link rel="canonical" href="https://handbook.example/">', ([], 0)),
         ('<img srcset="a.png 1x, https://x.example/b.png 2x">', (["https://x.example/b.png"], 0)),
         ('<iframe src="http://video.example/embed"></iframe>', (["http://video.example/embed"], 0)),
+        ('<svg><image href="https://x.example/c.png"/></svg>', (["https://x.example/c.png"], 0)),
+        ('<div style="background:url(//x.example/d.png)">', (["//x.example/d.png"], 0)),
+        ("<style>@import 'https://x.example/e.css';</style>", (["https://x.example/e.css"], 0)),
+        ('<script src="http://127.0.0.1:8000/a.js"></script>', (["http://127.0.0.1:8000/a.js"], 0)),
         ('<a href="https://example.com/">a link is not a request</a>', ([], 0)),
+        ("<p>https://example.com/ written out</p>", ([], 0)),
         ('<pre class="mermaid">graph LR</pre>', ([], 1)),
     ],
 )
@@ -305,6 +342,21 @@ def test_outside_resources_are_found_in_html(html, expected):
     assert outside_resources(html) == expected
 
 
+@pytest.mark.parametrize(
+    ("css", "expected"),
+    [
+        ('@import url("https://fonts.example/css");', ["https://fonts.example/css"]),
+        ("@import '//fonts.example/a.css';", ["//fonts.example/a.css"]),
+        (".a{background:url(https://x.example/b.png)}", ["https://x.example/b.png"]),
+        (".a{background:url(../images/b.png)}", []),
+        ("""a{mask:url('data:image/svg+xml;<svg xmlns="http://www.w3.org/2000/svg"/>')}""", []),
+    ],
+)
+def test_outside_imports_are_found_in_css(css, expected):
+    assert outside_imports(css) == expected
+
+
+@pytest.mark.slow
 def test_no_built_page_loads_anything_from_another_host(handbook_site):
     written = handbook_site.site_dir / "sitemap.xml"
     assert written.is_file(), f"the handbook was not built: {handbook_site.messages}"
@@ -314,4 +366,16 @@ def test_no_built_page_loads_anything_from_another_host(handbook_site):
         if outside or mermaid:
             # Material loads Mermaid from unpkg.com for any <pre class="mermaid">.
             found[str(path.relative_to(handbook_site.site_dir))] = (outside, mermaid)
+    assert found == {}
+
+
+@pytest.mark.slow
+def test_no_built_stylesheet_loads_anything_from_another_host(handbook_site):
+    written = handbook_site.site_dir / "sitemap.xml"
+    assert written.is_file(), f"the handbook was not built: {handbook_site.messages}"
+    found = {
+        str(path.relative_to(handbook_site.site_dir)): outside
+        for path in sorted(handbook_site.site_dir.rglob("*.css"))
+        if (outside := outside_imports(path.read_text(encoding="utf-8")))
+    }
     assert found == {}
