@@ -1,0 +1,132 @@
+"""Decision trees in whole-site builds: fences become charts, problems fail the build."""
+
+from __future__ import annotations
+
+import re
+
+TREE = """\
+```decision-tree
+id: {id}
+title: Should we take on this request?
+start: core
+nodes:
+  core:
+    question: Is the request within what we are known for?
+    help: |
+      See [our focus](other.md#focus).
+    answers:
+      - label: Yes
+        next: take-it
+      - label: No
+        next: refer
+  take-it:
+    outcome: Take it on
+    verdict: go
+    read: [other.md#focus]
+  refer:
+    outcome: Decline, and point them somewhere better
+    verdict: decline
+    body: Say <b>no</b> kindly.
+    read: [other.md]
+```
+"""
+
+OTHER = "# Our focus page\n\n## Focus\n\nBack to [the tree](index.md).\n"
+
+
+def page_with_tree(tree_id: str = "take-on", front_matter: bool = True) -> str:
+    head = "---\ntags: [requests]\n---\n" if front_matter else ""
+    return f"{head}# Requests\n\nIntro.\n\n" + TREE.format(id=tree_id)
+
+
+def test_a_tree_fence_becomes_a_chart_and_steps(build_site):
+    built = build_site({"index.md": page_with_tree(), "other.md": OTHER})
+    assert built.messages == []
+    html = built.html()
+    assert 'class="dt" id="tree-take-on"' in html
+    assert "```decision-tree" not in html and "dt-slot" not in html
+    assert '<h3 class="dt-step-title" id="take-on--core">' in html
+    # Links in `help` and `read` get the URLs MkDocs gives page links, and read links
+    # show the target page's title and section.
+    assert '<a href="other/#focus">our focus</a>' in html
+    assert '<a href="other/#focus">Our focus page: Focus</a>' in html
+    assert '<a href="other/">Our focus page</a>' in html
+    # `body` is Markdown (raw HTML allowed, as in the page); plain text is escaped.
+    assert "Say <b>no</b> kindly." in html
+
+
+def test_a_tree_problem_names_the_line_in_the_file_below_front_matter(build_site):
+    broken = page_with_tree().replace("next: refer", "next: refr")
+    built = build_site({"index.md": broken, "other.md": OTHER})
+    assert not built.ok
+    # Line 21 of index.md, counting the three lines of front matter MkDocs strips.
+    assert built.messages == [
+        "docs/index.md:21:15: nodes.core.answers[1].next: no node 'refr' (did you mean 'refer'?)"
+    ]
+
+
+def test_a_broken_tree_shows_its_problems_in_the_page_while_previewing(build_site):
+    broken = page_with_tree().replace("verdict: go", "verdict: maybe")
+    built = build_site({"index.md": broken, "other.md": OTHER}, strict=False)
+    html = built.html()
+    assert 'class="dt"' not in html
+    box = re.search(r'<div class="admonition failure dt-problems">.*?</div>', html, re.S)
+    assert box is not None
+    assert "docs/index.md:" in box.group(0) and "nodes.take-it.verdict" in box.group(0)
+
+
+def test_the_same_tree_id_on_two_pages_fails(build_site):
+    built = build_site(
+        {
+            "index.md": page_with_tree(),
+            "second.md": "# Second\n\n" + TREE.format(id="take-on"),
+            "other.md": OTHER + "\nAnd [the second](second.md).\n",
+        }
+    )
+    assert not built.ok
+    assert built.messages == [
+        "docs/second.md:3:1: id: the tree id 'take-on' is already used by the tree at "
+        "docs/index.md:8; tree ids appear in web addresses, so each must be unique across "
+        "the site: rename one of them"
+    ]
+
+
+def test_a_read_page_without_a_link_back_fails(build_site):
+    built = build_site(
+        {"index.md": page_with_tree(), "other.md": "# Our focus page\n\n## Focus\n\nNo link.\n"}
+    )
+    assert not built.ok
+    assert built.messages == [
+        "docs/index.md:25:12: 'other.md' does not link back to 'index.md', which holds tree "
+        "'take-on': add a link to it",
+        "docs/index.md:30:12: 'other.md' does not link back to 'index.md', which holds tree "
+        "'take-on': add a link to it",
+    ]
+
+
+def test_broken_links_inside_tree_fields_are_reported_at_their_place(build_site):
+    broken = page_with_tree().replace("other.md#focus).", "other.md#focuss).")
+    built = build_site({"index.md": broken, "other.md": OTHER})
+    assert not built.ok
+    assert built.messages == [
+        "docs/index.md:16:23: broken link 'other.md#focuss': no anchor '#focuss' on 'other.md' "
+        "(did you mean '#focus'?)"
+    ]
+
+
+def test_links_to_a_tree_node_resolve(build_site):
+    built = build_site(
+        {
+            "index.md": page_with_tree(),
+            "other.md": OTHER + "\nStraight to [the decline](index.md#take-on--refer).\n",
+        }
+    )
+    assert built.messages == []
+
+
+def test_an_example_fence_inside_a_longer_fence_is_left_as_code(build_site):
+    example = "# Guide\n\n````markdown\n" + TREE.format(id="example") + "````\n"
+    built = build_site({"index.md": example})
+    assert built.messages == []
+    assert "```decision-tree" in built.html()
+    assert 'class="dt"' not in built.html()
