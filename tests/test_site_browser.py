@@ -1,9 +1,9 @@
 """The real handbook in real Chromium: offline-only, searchable, dark, phone-sized, instant.
 
-Every test browses the handbook as built by the `handbook_site` fixture and served on
-127.0.0.1. The pages visited are found in the built site itself (its sitemap and search
-index), so the tests hold whatever articles the handbook has. Screenshots land in
-tests/screenshots/ for a person to look at.
+The tests browse the real handbook, built by the `handbook_site` fixture (or, for instant
+navigation, built for the address it is served at) and served on 127.0.0.1. The pages visited
+are found in the built site itself (its sitemap and search index), so the tests hold whatever
+articles the handbook has. Screenshots land in tests/screenshots/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from playwright.sync_api import expect
 LOCAL_HOST = "127.0.0.1"
 PHONE = {"width": 390, "height": 844}
 # lunr's English stop words of six letters or more: search ignores them, so never pick one.
-STOP_WORDS = {"across", "almost", "because", "cannot", "either", "however", "likely", "neither"}
-STOP_WORDS |= {"rather", "should"}
+STOP_WORDS = {
+    *("across", "almost", "because", "cannot", "either"),
+    *("however", "likely", "neither", "rather", "should"),
+}
 PAGE_BOTTOM = 899  # a point of the desktop viewport (1280x900) that shows no tooltip
 # <link rel=...> values that name a related page rather than load something into this one.
 NAVIGATIONAL_RELS = {"canonical", "alternate", "next", "prev", "search", "author", "license"}
@@ -249,11 +251,14 @@ def test_nav_link_opens_the_page_without_a_full_reload(page, site_at_its_url, ar
 @pytest.mark.slow
 def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
     page.goto(site + article)
-    href = page.get_by_title("Edit this page").get_attribute("href")
-    repo = config()["repo_url"].rstrip("/")
-    prefix = f"{repo}/edit/main/docs/"
+    edit = page.locator('a.md-content__button[rel="edit"]')
+    expect(edit).to_have_attribute("title", "Edit this page")
+    href = edit.get_attribute("href")
+    prefix = f"{config()['repo_url'].rstrip('/')}/edit/main/docs/"
     assert href.startswith(prefix), href
-    assert (ROOT / "docs" / href.removeprefix(prefix)).is_file(), href
+    source = href.removeprefix(prefix)
+    assert source in (f"{article.rstrip('/')}.md", f"{article}index.md"), href
+    assert (ROOT / "docs" / source).is_file(), href
 
 
 # ---------------------------------------------------------------- the built files themselves
