@@ -1,0 +1,419 @@
+"""Coordinates for a decision tree's flowchart: a top-to-bottom layered drawing.
+
+igraph's Sugiyama layout decides the layers, the crossing-reduced order within each layer
+and the dummy vertices that carry long edges through the layers they skip. It treats every
+vertex as a point, so it cannot know that a question is a 224px-wide box and a dummy is a
+hair-thin line; the real coordinates are computed here from the box sizes, keeping
+igraph's order.
+
+Each answer label is a vertex of its own, on the layer just below its question: the edge
+runs question -> label -> target. Labels then get a place in a layer like any box, so the
+same spacing rules that keep boxes apart keep labels off boxes and off each other, and the
+line passes straight through its label (whose background hides it).
+
+No fonts exist at build time, so text is wrapped by an estimated width per character
+(see `text_width`). Every coordinate is rounded to 0.1 so the same tree always gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import unicodedata
+from collections import deque
+from dataclasses import dataclass
+
+import igraph
+
+from trees.model import Outcome, Question, Tree, Verdict
+
+# The verdict line of an outcome box: an icon and a word, so colour is never the only sign.
+VERDICT_MARKS: dict[Verdict, tuple[str, str]] = {
+    "go": ("✓", "Go"),
+    "caution": ("!", "Go with care"),
+    "decline": ("✕", "Decline"),
+}
+
+FONT_SIZE = 14  # node text, px; the stylesheet must not change it or boxes stop fitting
+LINE_HEIGHT = 18
+LABEL_FONT_SIZE = 13  # answer labels on the arrows
+LABEL_LINE_HEIGHT = 16
+NODE_TEXT_WIDTH = 200  # widest line of node text before it wraps
+LABEL_TEXT_WIDTH = 120
+NODE_PAD_X, NODE_PAD_Y = 12, 9
+LABEL_PAD_X, LABEL_PAD_Y = 6, 3
+NODE_MIN_WIDTH = 96
+BOX_GAP = 24  # between two boxes side by side
+LANE_GAP = 12  # between a label or a passing line and anything beside it
+LAYER_GAP = 24  # least room between two layers, where the lines run diagonally
+MAX_LAYER_GAP = 72
+SLOPE = 0.3  # a gap grows with the widest sideways run through it, so lines never lie flat
+STUB = 8  # the last straight bit of an edge, so every arrowhead points straight down
+PORT_STEP = 20  # how far apart the ends of several edges on one box side sit
+MARGIN = 8
+SWEEPS = 6  # down-and-up passes that pull each vertex towards its neighbours
+BOLD = 1.12  # the verdict line is set in bold, which runs about this much wider
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle with its wrapped text: a node, or an answer label (then `node` is the
+    question the answer belongs to). `x`, `y` is the top left corner."""
+
+    node: str
+    x: float
+    y: float
+    w: float
+    h: float
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One answer's arrow: from the bottom of `source` through its label to `target`'s top."""
+
+    source: str
+    target: str
+    answer: int  # the answer's index in the source question
+    label_lines: tuple[str, ...]
+    points: tuple[tuple[float, float], ...]
+    label: Box
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes; `width` and `height` make the SVG viewBox."""
+
+    boxes: dict[str, Box]
+    edges: tuple[Edge, ...]
+    width: float
+    height: float
+
+
+# ---------------------------------------------------------------- text
+
+
+# Widths in em, taken from DejaVu Sans, the widest of the usual system sans fonts: Linux
+# browsers fall back to it for "Helvetica, Arial, sans-serif" (Material's stack with
+# `font: false`), so text measured for it fits under Segoe UI, San Francisco and Arial
+# too, at the cost of some slack there. One average for all letters would either overflow
+# on "MMMM" or waste a third of every box on "illicit"; five classes get close to both.
+_EM_CLASSES = (
+    ("ijlI.,:;'|!", 0.34),
+    ('frt()[]{}-/\\" ', 0.42),
+    ("mw%@#", 0.98),
+    ("MW", 1.0),
+)
+_EM_UPPER = 0.78
+_EM_DEFAULT = 0.64  # other lowercase letters, digits, most punctuation
+_EM_WIDE = 1.0  # CJK and other full-width characters
+
+
+@functools.cache
+def _em(char: str) -> float:
+    if unicodedata.combining(char):
+        return 0.0
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return _EM_WIDE
+    base = unicodedata.normalize("NFD", char)[0]  # "é" is as wide as "e"
+    for chars, em in _EM_CLASSES:
+        if base in chars:
+            return em
+    return _EM_UPPER if base.isupper() else _EM_DEFAULT
+
+
+def text_width(text: str, font_size: float) -> float:
+    """The estimated rendered width of `text` in px, on the generous side."""
+    return sum(_em(char) for char in text) * font_size
+
+
+def wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
+    """Break `text` into lines no wider than `max_width`; a longer word is cut into pieces."""
+    lines: list[str] = []
+    line = ""
+    space = text_width(" ", font_size)
+    width = 0.0
+    for word in text.split():
+        word_width = text_width(word, font_size)
+        if line and width + space + word_width <= max_width:
+            line, width = f"{line} {word}", width + space + word_width
+            continue
+        if line:
+            lines.append(line)
+        line, width = "", 0.0
+        while word_width > max_width:  # a URL or a long compound: cut where it stops fitting
+            cut, cut_width = 0, 0.0
+            while cut < len(word) - 1 and cut_width + _em(word[cut]) * font_size <= max_width:
+                cut_width += _em(word[cut]) * font_size
+                cut += 1
+            lines.append(word[: max(cut, 1)])
+            word = word[max(cut, 1) :]
+            word_width = text_width(word, font_size)
+        line, width = word, word_width
+    if line or not lines:
+        lines.append(line)
+    return tuple(lines)
+
+
+def _lines_width(lines: tuple[str, ...], font_size: float) -> float:
+    return max(text_width(line, font_size) for line in lines)
+
+
+def _node_size(node: Question | Outcome) -> tuple[tuple[str, ...], float, float]:
+    """The lines an outcome or question box shows, and the box's width and height."""
+    lines = wrap(node.text, NODE_TEXT_WIDTH, FONT_SIZE)
+    text = _lines_width(lines, FONT_SIZE)
+    if isinstance(node, Outcome):
+        icon, word = VERDICT_MARKS[node.verdict]
+        verdict = f"{icon} {word}"
+        text = max(text, text_width(verdict, FONT_SIZE) * BOLD)
+        lines = (verdict, *lines)
+    width = max(NODE_MIN_WIDTH, math.ceil(text + 2 * NODE_PAD_X))
+    return lines, width, len(lines) * LINE_HEIGHT + 2 * NODE_PAD_Y
+
+
+def _label_size(label: str) -> tuple[tuple[str, ...], float, float]:
+    lines = wrap(label, LABEL_TEXT_WIDTH, LABEL_FONT_SIZE)
+    width = math.ceil(_lines_width(lines, LABEL_FONT_SIZE) + 2 * LABEL_PAD_X)
+    return lines, width, len(lines) * LABEL_LINE_HEIGHT + 2 * LABEL_PAD_Y
+
+
+# ---------------------------------------------------------------- layering
+
+
+def _ranks(tree: Tree) -> dict[str, int]:
+    """Each node's longest distance from a node nothing points to (the start, in a checked
+    tree): every edge then goes down, and a node sits below all the paths that reach it."""
+    indegree = dict.fromkeys(tree.nodes, 0)
+    for node in tree.nodes.values():
+        if isinstance(node, Question):
+            for answer in node.answers:
+                indegree[answer.next] += 1
+    rank = dict.fromkeys(tree.nodes, 0)
+    ready = deque(node_id for node_id, count in indegree.items() if count == 0)
+    done = 0
+    while ready:
+        node = tree.nodes[ready.popleft()]
+        done += 1
+        if isinstance(node, Question):
+            for answer in node.answers:
+                rank[answer.next] = max(rank[answer.next], rank[node.id] + 1)
+                indegree[answer.next] -= 1
+                if indegree[answer.next] == 0:
+                    ready.append(answer.next)
+    if done != len(tree.nodes):
+        raise ValueError(f"tree '{tree.id}' has a cycle; only checked trees can be laid out")
+    return rank
+
+
+def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
+    """The non-decreasing sequence nearest to `targets` in weighted least squares (pool
+    adjacent violators, linear time)."""
+    blocks: list[list[float]] = []  # [weight, weighted sum, count]
+    for target, weight in zip(targets, weights, strict=True):
+        blocks.append([weight, weight * target, 1])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] >= blocks[-1][1] / blocks[-1][0]:
+            last = blocks.pop()
+            blocks[-1] = [a + b for a, b in zip(blocks[-1], last, strict=True)]
+    result: list[float] = []
+    for weight, total, count in blocks:
+        result.extend([total / weight] * int(count))
+    return result
+
+
+def _place_row(
+    row: list[int], desired: list[float], widths: list[float], gaps: list[float]
+) -> list[float]:
+    """Centres for one layer in its order, each as near its desired x as the spacing allows.
+
+    With `offset[i]` the least distance from the first centre to the i-th, the constraint
+    "x[i+1] - x[i] >= spacing" becomes "x[i] - offset[i] is non-decreasing", which is an
+    isotonic regression.
+    """
+    offsets = [0.0]
+    for i in range(1, len(row)):
+        offsets.append(offsets[-1] + (widths[row[i - 1]] + widths[row[i]]) / 2 + gaps[i - 1])
+    fitted = _isotonic([d - o for d, o in zip(desired, offsets, strict=True)], [1.0] * len(row))
+    return [f + o for f, o in zip(fitted, offsets, strict=True)]
+
+
+def _round(value: float) -> float:
+    return round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def layout(tree: Tree) -> Layout:
+    """Lay a checked (acyclic) tree out top to bottom: boxes, labelled arrows, total size."""
+    node_ids = list(tree.nodes)
+    index = {node_id: i for i, node_id in enumerate(node_ids)}
+    rank = _ranks(tree)
+
+    # Vertices: nodes, then one label per answer, then igraph's dummies.
+    layer: list[int] = [2 * rank[node_id] for node_id in node_ids]
+    widths: list[float] = []
+    node_boxes: list[tuple[tuple[str, ...], float, float]] = []
+    for node_id in node_ids:
+        node_boxes.append(_node_size(tree.nodes[node_id]))
+        widths.append(node_boxes[-1][1])
+    answers: list[tuple[str, int, str, tuple[tuple[str, ...], float, float]]] = []
+    graph_edges: list[tuple[int, int]] = []
+    for node_id in node_ids:
+        node = tree.nodes[node_id]
+        if isinstance(node, Question):
+            for i, answer in enumerate(node.answers):
+                label = len(layer)
+                answers.append((node_id, i, answer.next, _label_size(answer.label)))
+                layer.append(2 * rank[node_id] + 1)
+                widths.append(answers[-1][3][1])
+                graph_edges += [(index[node_id], label), (label, index[answer.next])]
+    is_dummy = [False] * len(layer)
+
+    graph = igraph.Graph(n=len(layer), edges=graph_edges, directed=True)
+    sugiyama = graph.layout_sugiyama(layers=layer)
+    order_x = [x for x, _ in sugiyama.coords[: len(layer)]]
+    chains: list[list[int]] = []  # per answer: label, dummies..., target
+    for k, (_, _, target, _) in enumerate(answers):
+        label = len(node_ids) + k
+        chain = [label]
+        for x, y in sorted(sugiyama.edge_routing[2 * k + 1], key=lambda point: point[1]):
+            chain.append(len(layer))
+            layer.append(int(y))
+            widths.append(0.0)
+            order_x.append(x)
+            is_dummy.append(True)
+        chains.append([*chain, index[target]])
+
+    preds: list[list[int]] = [[] for _ in layer]
+    succs: list[list[int]] = [[] for _ in layer]
+    for k, chain in enumerate(chains):
+        path = [index[answers[k][0]], *chain]
+        for a, b in itertools.pairwise(path):
+            succs[a].append(b)
+            preds[b].append(a)
+
+    rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
+    for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
+        rows[layer[vertex]].append(vertex)
+    row_gaps = [
+        [
+            BOX_GAP if a < len(node_ids) and b < len(node_ids) else LANE_GAP
+            for a, b in itertools.pairwise(row)
+        ]
+        for row in rows
+    ]
+
+    # Start from each row packed tight and centred, then sweep down (towards the vertices
+    # above) and up (towards those below), as Sugiyama-style drawings do; every sweep is
+    # linear in the vertices and edges, so the whole placement is too.
+    x = [0.0] * len(layer)
+    for row, gaps in zip(rows, row_gaps, strict=True):
+        placed = _place_row(row, [0.0] * len(row), widths, gaps)
+        for vertex, centre in zip(row, placed, strict=True):
+            x[vertex] = centre
+    for sweep in range(2 * SWEEPS):
+        down = sweep % 2 == 0
+        order = range(1, len(rows)) if down else range(len(rows) - 2, -1, -1)
+        for r in order:
+            row = rows[r]
+            near = preds if down else succs
+            desired = [sum(x[n] for n in near[v]) / len(near[v]) if near[v] else x[v] for v in row]
+            for vertex, centre in zip(
+                row, _place_row(row, desired, widths, row_gaps[r]), strict=True
+            ):
+                x[vertex] = centre
+
+    # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so
+    # every arrow into a layer ends on the same line.
+    heights = [0.0] * len(rows)
+    for vertex in range(len(node_ids)):
+        heights[layer[vertex]] = max(heights[layer[vertex]], node_boxes[vertex][2])
+    for k, item in enumerate(answers):
+        row = layer[len(node_ids) + k]
+        heights[row] = max(heights[row], item[3][2])
+    runs = [0.0] * len(rows)
+    for a, vertices in enumerate(succs):
+        for b in vertices:
+            runs[layer[a]] = max(runs[layer[a]], abs(x[b] - x[a]))
+    tops = [float(MARGIN)]
+    for h, run in zip(heights[:-1], runs, strict=False):
+        tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
+    shift = MARGIN - min(x[v] - widths[v] / 2 for v in range(len(layer)))
+
+    boxes: dict[str, Box] = {}
+    for vertex, node_id in enumerate(node_ids):
+        lines, w, h = node_boxes[vertex]
+        left = x[vertex] + shift - w / 2
+        boxes[node_id] = Box(node_id, _round(left), _round(tops[layer[vertex]]), w, h, lines)
+
+    def ports(box: Box, neighbours: list[float]) -> list[float]:
+        """Where several edges meet one side of a box: spread around its centre, in the
+        order of the vertices they come from or go to, so they do not cross at the box."""
+        count = len(neighbours)
+        step = min(box.w / (count + 1), PORT_STEP)
+        centre = box.x + box.w / 2
+        spots = [centre + (i - (count - 1) / 2) * step for i in range(count)]
+        order = sorted(range(count), key=lambda i: (neighbours[i], i))
+        result = [0.0] * count
+        for spot, i in zip(spots, order, strict=True):
+            result[i] = spot
+        return result
+
+    out_port: dict[int, float] = {}
+    in_port: dict[int, float] = {}
+    by_source: dict[str, list[int]] = {}
+    by_target: dict[str, list[int]] = {}
+    for k, (source, _, target, _) in enumerate(answers):
+        by_source.setdefault(source, []).append(k)
+        by_target.setdefault(target, []).append(k)
+    for source, ks in by_source.items():
+        spots = ports(boxes[source], [x[chains[k][0]] for k in ks])
+        out_port.update(zip(ks, spots, strict=True))
+    for target, ks in by_target.items():
+        spots = ports(boxes[target], [x[chains[k][-2]] for k in ks])
+        in_port.update(zip(ks, spots, strict=True))
+
+    edges: list[Edge] = []
+    for k, (source, answer, target, (label_lines, label_w, label_h)) in enumerate(answers):
+        label_vertex = chains[k][0]
+        label_row = layer[label_vertex]
+        centre = _round(x[label_vertex] + shift)  # the label's middle is exactly on its line
+        label_top = tops[label_row] + (heights[label_row] - label_h) / 2
+        label = Box(
+            source,
+            _round(centre - label_w / 2),
+            _round(label_top),
+            label_w,
+            label_h,
+            label_lines,
+        )
+        src, tgt = boxes[source], boxes[target]
+        start_row = layer[index[source]]
+        points = [(out_port[k], src.y + src.h), (out_port[k], tops[start_row] + heights[start_row])]
+        for vertex in chains[k][:-1]:
+            row = layer[vertex]
+            points += [
+                (x[vertex] + shift, tops[row]),
+                (x[vertex] + shift, tops[row] + heights[row]),
+            ]
+        points += [(in_port[k], tgt.y - STUB), (in_port[k], tgt.y)]
+        edges.append(Edge(source, target, answer, label_lines, _straighten(points), label))
+
+    width = max(box.x + box.w for box in boxes.values())
+    width = max(width, max(edge.label.x + edge.label.w for edge in edges) if edges else 0.0)
+    height = max(box.y + box.h for box in boxes.values())
+    return Layout(boxes, tuple(edges), _round(width + MARGIN), _round(height + MARGIN))
+
+
+def _straighten(points: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    """Rounded points without repeats or middle points of straight vertical runs."""
+    kept: list[tuple[float, float]] = []
+    for x, y in points:
+        point = (_round(x), _round(y))
+        if kept and kept[-1] == point:
+            continue
+        if len(kept) >= 2 and kept[-2][0] == kept[-1][0] == point[0]:
+            kept[-1] = point
+            continue
+        kept.append(point)
+    return tuple(kept)

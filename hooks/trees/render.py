@@ -1,0 +1,207 @@
+"""A checked tree as HTML: title, walker slot, inline SVG flowchart and one section per node.
+
+The markup is a contract with the walker's script and stylesheet (class names, ids, data
+attributes); the page is complete without them, as a list of linked steps. Every text a
+writer typed is escaped, quotes included, in HTML and SVG alike; Markdown fields arrive as
+HTML from the caller, who also rewrites their links.
+
+Styling lives in classes. The few presentation attributes here (font size, corner radius,
+stroke width, fallback colours) keep the chart legible when the stylesheet is missing, and
+the stylesheet overrides them; the font size must stay as laid out, or text stops fitting.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from problems import Problem
+from trees.layout import (
+    FONT_SIZE,
+    LABEL_FONT_SIZE,
+    LABEL_LINE_HEIGHT,
+    LABEL_PAD_Y,
+    LINE_HEIGHT,
+    NODE_PAD_Y,
+    VERDICT_MARKS,
+    Box,
+    Layout,
+)
+from trees.model import MarkdownText, Outcome, Question, ReadLink, Tree
+
+# The chart holds links to the steps, so it is a group, not role="img": an image's children
+# are hidden from assistive technology, and axe reports links inside one as nested
+# interactive controls. The group is still named and described by the title and desc.
+SVG_ROLE = "group"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _num(value: float) -> str:
+    """A coordinate as short as it can be written: 12, 12.5, never 12.0 or -0."""
+    text = f"{round(value, 1) + 0.0:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(box: Box, font_size: float, line_height: float, pad_y: float) -> str:
+    """Centred lines as tspans; no whitespace between them, as it would render as spaces."""
+    centre, top = _num(box.x + box.w / 2), box.y + pad_y
+    spans = "".join(
+        # The baseline sits 0.35em below the middle of its line, which centres the
+        # x-height of the usual sans fonts on it without relying on dominant-baseline.
+        f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + 0.35 * font_size)}">'
+        f"{_e(line)}</tspan>"
+        for i, line in enumerate(box.lines)
+    )
+    return f'<text text-anchor="middle" font-size="{font_size}" fill="currentColor">{spans}</text>'
+
+
+def _rect(box: Box, radius: float, stroke_width: float = 1) -> str:
+    return (
+        f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}"'
+        f' rx="{_num(radius)}" fill="Canvas" stroke="currentColor" stroke-width="{stroke_width}"/>'
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _svg(tree: Tree, chart: Layout) -> list[str]:
+    t = _e(tree.id)
+    questions = sum(isinstance(node, Question) for node in tree.nodes.values())
+    outcomes = len(tree.nodes) - questions
+    first = tree.nodes[tree.start].text
+    w, h = _num(chart.width), _num(chart.height)
+    out = [
+        f'<svg class="dt-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"'
+        f' width="{w}" height="{h}" role="{SVG_ROLE}"'
+        f' aria-labelledby="{t}--svg-title {t}--svg-desc">',
+        f'<title id="{t}--svg-title">Flowchart: {_e(tree.title)}</title>',
+        f'<desc id="{t}--svg-desc">{_plural(questions, "question")} and'
+        f" {_plural(outcomes, 'outcome')}, starting with “{_e(first)}”.</desc>",
+        # userSpaceOnUse keeps the arrowhead's size when a highlighted path gets a thicker line.
+        f'<defs><marker id="{t}--arrow" viewBox="0 0 10 10" refX="10" refY="5"'
+        ' markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>',
+        '<g class="dt-edges">',
+    ]
+    for edge in chart.edges:
+        d = "M" + " L".join(f"{_num(x)} {_num(y)}" for x, y in edge.points)
+        out += [
+            f'<g class="dt-edge" data-from="{_e(edge.source)}" data-to="{_e(edge.target)}"'
+            f' data-answer="{edge.answer}">',
+            f'<path d="{d}" fill="none" stroke="currentColor" stroke-width="1.5"'
+            f' marker-end="url(#{t}--arrow)"/>',
+            f'<g class="dt-edge-label">{_rect(edge.label, 3, 0)}'
+            f"{_text(edge.label, LABEL_FONT_SIZE, LABEL_LINE_HEIGHT, LABEL_PAD_Y)}</g>",
+            "</g>",
+        ]
+    out += ["</g>", '<g class="dt-nodes">']
+    for node_id, node in tree.nodes.items():
+        box = chart.boxes[node_id]
+        n = _e(node_id)
+        if isinstance(node, Outcome):
+            # A pill with a heavy border: an outcome differs from a question by shape, not
+            # only by colour.
+            kind, shape = f"dt-node-outcome dt-verdict-{node.verdict}", _rect(box, 16, 2.5)
+        else:
+            kind, shape = "dt-node-question", _rect(box, 3)
+        out.append(
+            f'<a class="dt-node {kind}" href="#{t}--{n}" data-node="{n}">'
+            f"{shape}{_text(box, FONT_SIZE, LINE_HEIGHT, NODE_PAD_Y)}</a>"
+        )
+    out += ["</g>", "</svg>"]
+    return out
+
+
+def _step(
+    tree: Tree,
+    node: Question | Outcome,
+    markdown: Callable[[MarkdownText], str],
+    read_link: Callable[[ReadLink], tuple[str, str]],
+    heading_level: int,
+) -> list[str]:
+    t, n = _e(tree.id), _e(node.id)
+    start = _e(tree.start)
+    restart = f'<p class="dt-nav"><a class="dt-restart" href="#{t}--{start}">Start again</a></p>'
+    h = f"h{heading_level}"
+    title = f'<{h} class="dt-step-title" id="{t}--{n}">{_e(node.text)}</{h}>'
+    if isinstance(node, Question):
+        out = [
+            f'<section class="dt-step dt-step-question" data-node="{n}"'
+            f' aria-labelledby="{t}--{n}">',
+            title,
+        ]
+        if node.help is not None:
+            out.append(f'<div class="dt-help">{markdown(node.help)}</div>')
+        out.append('<ul class="dt-answers">')
+        for i, answer in enumerate(node.answers):
+            nxt = _e(answer.next)
+            out.append(
+                f'<li><a class="dt-answer" href="#{t}--{nxt}" data-next="{nxt}"'
+                f' data-answer="{i}">{_e(answer.label)}</a></li>'
+            )
+        out.append("</ul>")
+    else:
+        icon, word = VERDICT_MARKS[node.verdict]
+        out = [
+            f'<section class="dt-step dt-step-outcome dt-verdict-{node.verdict}" data-node="{n}"'
+            f' aria-labelledby="{t}--{n}">',
+            title,
+            f'<p class="dt-verdict"><span class="dt-verdict-icon" aria-hidden="true">{icon}</span>'
+            f" {word}</p>",
+        ]
+        if node.body is not None:
+            out.append(f'<div class="dt-body">{markdown(node.body)}</div>')
+        links = ", ".join(
+            f'<a href="{_e(href)}">{_e(text)}</a>' for href, text in map(read_link, node.read)
+        )
+        out.append(f'<p class="dt-read">Read next: {links}</p>')
+    if node.id != tree.start:
+        out.append(restart)
+    out.append("</section>")
+    return out
+
+
+def render_tree(
+    tree: Tree,
+    layout: Layout,
+    *,
+    markdown: Callable[[MarkdownText], str],
+    read_link: Callable[[ReadLink], tuple[str, str]],
+    heading_level: int = 3,
+) -> str:
+    """The whole tree as HTML: chart and steps, in the order the writer wrote the nodes.
+
+    `markdown` turns a Markdown field into HTML; `read_link` gives the href and link text of
+    one `read` entry (both plain text, escaped here).
+    """
+    t = _e(tree.id)
+    out = [
+        f'<div class="dt" id="tree-{t}" data-dt="{t}" data-dt-start="{_e(tree.start)}">',
+        f'<p class="dt-title" id="{t}--title">{_e(tree.title)}</p>',
+    ]
+    if tree.summary is not None:
+        out.append(f'<div class="dt-summary">{markdown(tree.summary)}</div>')
+    out += ['<div class="dt-walker" hidden></div>', '<figure class="dt-chart">']
+    out += _svg(tree, layout)
+    out += ["</figure>", '<div class="dt-steps">']
+    for node in tree.nodes.values():
+        out += _step(tree, node, markdown, read_link, heading_level)
+    out += ["</div>", "</div>"]
+    return "\n".join(out) + "\n"
+
+
+def render_problems(problems: list[Problem]) -> str:
+    """What a page shows in place of a tree that failed its checks: every problem, escaped."""
+    items = "\n".join(f"<li>{_e(str(problem))}</li>" for problem in problems)
+    count = _plural(len(problems), "problem")
+    return (
+        '<div class="admonition failure dt-problems">\n'
+        f'<p class="admonition-title">This decision tree has {count} and is not shown</p>\n'
+        f"<ul>\n{items}\n</ul>\n"
+        "</div>\n"
+    )
