@@ -11,12 +11,13 @@ Every function returns `Problem`s sorted by file, line and column; nothing is lo
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from problems import Problem, did_you_mean
 
@@ -66,12 +67,14 @@ class _Resolved:
     notes: list[str] = field(default_factory=list)
 
 
-def _missing(path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun: str) -> str:
+def _missing(
+    path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun: str, explain: bool
+) -> str:
     """ "no page 'x'" with a letter-case hint, or a near match, when there is one."""
     actual = lower.get(path.lower())
     if actual is not None:
         return f"no {noun} '{path}' — the file is '{actual}' (letter case differs)"
-    return f"no {noun} '{path}'{_near_path(path, pool)}"
+    return f"no {noun} '{path}'{_near_path(path, pool) if explain else ''}"
 
 
 def _near_path(path: str, pool: Iterable[str]) -> str:
@@ -87,7 +90,7 @@ def _near_path(path: str, pool: Iterable[str]) -> str:
     return f" (did you mean '{stems[stem]}'?)"
 
 
-def _resolve_file_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
+def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -> _Resolved:
     """Resolve a path as MkDocs does for Markdown links: relative to the file holding it."""
     target = _join(_folder(link.source), path)
     if target is None:
@@ -110,7 +113,9 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
                 )
         return _Resolved(problem=f"no page '{base}.md' or '{base}/index.md'")
     if extension == ".md":
-        return _Resolved(problem=_missing(target, index.pages, index.pages_by_lower, "page"))
+        return _Resolved(
+            problem=_missing(target, index.pages, index.pages_by_lower, "page", explain)
+        )
     if extension in (".html", ".htm"):
         source_page = target[: -len(extension)] + ".md"
         if source_page in index.pages:
@@ -118,7 +123,7 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
             return _Resolved(
                 problem=f"no file '{target}': link to the .md file (did you mean '{near}'?)"
             )
-    return _Resolved(problem=_missing(target, index.files, index.files_by_lower, "file"))
+    return _Resolved(problem=_missing(target, index.files, index.files_by_lower, "file", explain))
 
 
 def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
@@ -156,13 +161,27 @@ def _site_page(path: str, index: SiteIndex, site_path: str) -> str | None:
     return index.page_at(path.lstrip("/"))
 
 
-def resolve(link: Link, index: SiteIndex, site_url: str = "") -> _Resolved | None:
-    """Where a link lands, what is wrong with it, or None for a link this checker skips."""
+@functools.lru_cache(maxsize=8)
+def _site_parts(site_url: str) -> SplitResult:
+    return urlsplit(site_url)
+
+
+def resolve(
+    link: Link, index: SiteIndex, site_url: str = "", explain: bool = True
+) -> _Resolved | None:
+    """Where a link lands, what is wrong with it, or None for a link this checker skips.
+
+    With `explain` False a broken link still gets a `problem`, but without the near-match
+    search, which is the one costly step: checking resolves every link that way first and
+    explains only the few that are broken.
+    """
     target = link.target.strip()
+    if not target:
+        return _Resolved(problem="it has no target; write the .md file it points to")
     if _JAVASCRIPT.match(target):
         return _Resolved(problem="javascript: URLs are refused; link to a page or a file")
     parts = urlsplit(target)
-    site = urlsplit(site_url)
+    site = _site_parts(site_url)
     on_site = parts.netloc and site.netloc and parts.netloc.lower() == site.netloc.lower()
     if (parts.scheme or parts.netloc) and not on_site:
         return None  # external: mailto:, tel:, https://other.host/... are never fetched here
@@ -173,15 +192,14 @@ def resolve(link: Link, index: SiteIndex, site_url: str = "") -> _Resolved | Non
             fragment = f"#{parts.fragment}" if parts.fragment else ""
             hint = f" (did you mean '{_relative(page, link.source)}{fragment}'?)"
         return _Resolved(problem=_ABSOLUTE + hint)
-    path = unquote(parts.path)
-    anchor = unquote(parts.fragment)
+    path = unquote(parts.path) if "%" in parts.path else parts.path
+    anchor = unquote(parts.fragment) if "%" in parts.fragment else parts.fragment
     if not path:
         return _Resolved(page=link.source, anchor=anchor)
-    resolved = (
-        _resolve_html_link(link, path, index)
-        if link.kind == "html"
-        else _resolve_file_link(link, path, index)
-    )
+    if link.kind == "html":
+        resolved = _resolve_html_link(link, path, index)
+    else:
+        resolved = _resolve_file_link(link, path, index, explain)
     resolved.anchor = anchor
     return resolved
 
@@ -200,72 +218,75 @@ def _anchor_problem(link: Link, resolved: _Resolved, index: SiteIndex) -> str | 
     return f"no anchor '#{anchor}' on '{resolved.page}'{near}"
 
 
-def check_links(links: Iterable[Link], index: SiteIndex, site_url: str = "") -> list[Problem]:
-    """Every broken link among `links`, one `Problem` each, sorted by file, line and column."""
+_Landing = tuple[Link, "_Resolved | None"]
+
+
+def _resolve_all(links: Iterable[Link], index: SiteIndex, site_url: str) -> list[_Landing]:
+    """Each link with where it lands: one resolution per link for everything that follows."""
+    return [(link, resolve(link, index, site_url, explain=False)) for link in links]
+
+
+def _problems(landings: Iterable[_Landing], index: SiteIndex, site_url: str) -> list[Problem]:
     problems = []
-    for link in links:
-        if not link.target.strip():
-            problems.append(_broken(link, "it has no target; write the .md file it points to"))
-            continue
-        resolved = resolve(link, index, site_url)
+    for link, resolved in landings:
         if resolved is None:
             continue
-        what = resolved.problem or _anchor_problem(link, resolved, index)
-        if what:
+        if resolved.problem is not None:
+            explained = resolve(link, index, site_url, explain=True)
+            problems.append(_broken(link, explained.problem if explained else resolved.problem))
+        elif what := _anchor_problem(link, resolved, index):
             problems.append(_broken(link, what))
-    return sorted(problems)
+    return problems
 
 
-def _target_page(link: Link, index: SiteIndex) -> str | None:
-    """The page a link lands on, or None (external, static file, or broken)."""
-    if link.target.strip() and not _JAVASCRIPT.match(link.target):
-        resolved = resolve(link, index)
-        if resolved is not None and resolved.problem is None:
-            return resolved.page
-    return None
+def _edges(landings: Iterable[_Landing]) -> dict[str, set[str]]:
+    """Which pages each file links to (pages only: not files, not broken links)."""
+    edges: dict[str, set[str]] = {}
+    for link, resolved in landings:
+        if resolved is not None and resolved.problem is None and resolved.page is not None:
+            edges.setdefault(link.source, set()).add(resolved.page)
+    return edges
 
 
-def check_back_links(
-    rules: Iterable[BackLinkRule], links: Iterable[Link], index: SiteIndex
+def check_links(links: Iterable[Link], index: SiteIndex, site_url: str = "") -> list[Problem]:
+    """Every broken link among `links`, one `Problem` each, sorted by file, line and column."""
+    return sorted(_problems(_resolve_all(links, index, site_url), index, site_url))
+
+
+def _back_link_problems(
+    rules: Iterable[BackLinkRule], edges: Mapping[str, set[str]], index: SiteIndex
 ) -> list[Problem]:
-    """Each outcome's `read` page must link back to the page holding the tree."""
-    linked = {(link.source, _target_page(link, index)) for link in links}
-    problems = []
+    problems = set()
     for rule in rules:
-        read_page = _target_page(rule.read, index)
-        if read_page is None or read_page == rule.tree_page:
-            continue  # a broken `read` is reported by check_links; a page may read itself
-        if (read_page, rule.tree_page) not in linked:
-            problems.append(
+        resolved = resolve(rule.read, index, explain=False)
+        if resolved is None or resolved.problem is not None or resolved.page is None:
+            continue  # a broken `read` is reported as a broken link, not twice
+        read_page = resolved.page
+        if read_page != rule.tree_page and rule.tree_page not in edges.get(read_page, ()):
+            problems.add(
                 Problem(
                     *_where(rule.read),
                     f"'{read_page}' does not link back to '{rule.tree_page}', which holds "
                     f"tree '{rule.tree_id}': add a link to it",
                 )
             )
-    return sorted(set(problems))
+    return sorted(problems)
 
 
-def find_orphans(
-    pages: Collection[str],
-    nav_pages: Collection[str],
-    links: Iterable[Link],
-    urls: Mapping[str, str] | None = None,
+def check_back_links(
+    rules: Iterable[BackLinkRule], links: Iterable[Link], index: SiteIndex
 ) -> list[Problem]:
-    """Pages a reader cannot reach from the home page, the nav or any reachable page's links.
+    """Each outcome's `read` page must link back to the page holding the tree."""
+    return _back_link_problems(rules, _edges(_resolve_all(links, index, "")), index)
 
-    `urls` (page path -> URL) lets raw HTML links count; without it they are resolved as
-    Markdown links are.
-    """
-    index = build_index({page: (urls or {}).get(page, page) for page in pages}, {}, {})
-    edges: dict[str, set[str]] = {}
-    for link in links:
-        target = _target_page(link, index)
-        if target is not None and target != link.source:
-            edges.setdefault(link.source, set()).add(target)
-    roots = [page for page in (*nav_pages, "index.md") if page in index.pages]
-    reached = set(roots)
-    queue = deque(roots)
+
+def _orphans(
+    pages: Iterable[str], roots: Iterable[str], edges: Mapping[str, set[str]]
+) -> list[Problem]:
+    """Pages not reached from `roots` or index.md by following `edges`, breadth first."""
+    pages = list(pages)
+    reached = {page for page in (*roots, "index.md") if page in pages or page == "index.md"}
+    queue = deque(reached)
     while queue:
         for target in edges.get(queue.popleft(), ()):
             if target not in reached:
@@ -284,6 +305,21 @@ def find_orphans(
     )
 
 
+def find_orphans(
+    pages: Collection[str],
+    nav_pages: Collection[str],
+    links: Iterable[Link],
+    urls: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Pages a reader cannot reach from the home page, the nav or any reachable page's links.
+
+    `urls` (page path -> URL) lets raw HTML links count; without it they are resolved as
+    Markdown links are.
+    """
+    index = build_index({page: (urls or {}).get(page, page) for page in pages}, {}, {})
+    return _orphans(pages, nav_pages, _edges(_resolve_all(links, index, "")))
+
+
 def check_site(
     links: Iterable[Link],
     nav_links: Iterable[Link],
@@ -294,15 +330,15 @@ def check_site(
 ) -> list[Problem]:
     """All link problems of one build: broken links (pages and nav), back-links, orphans.
 
-    `nav_pages` is None when mkdocs.yml has no `nav` (MkDocs then lists every page), so no
-    page can be an orphan; otherwise it holds pages listed by the nav or marked not_in_nav.
+    Every link is resolved once. `nav_pages` is None when mkdocs.yml has no `nav` (MkDocs then
+    lists every page, so no page can be an orphan); otherwise it holds the pages marked
+    not_in_nav, and the nav's own entries are added to them here.
     """
-    links = list(links)
-    nav_links = list(nav_links)
-    problems = check_links([*links, *nav_links], index, site_url)
-    problems += check_back_links(rules, links, index)
+    landings = _resolve_all([*links, *nav_links], index, site_url)
+    edges = _edges(landings)
+    problems = _problems(landings, index, site_url)
+    problems += _back_link_problems(rules, edges, index)
     if nav_pages is not None:
-        in_nav = set(nav_pages)
-        in_nav.update(p for p in map(lambda n: _target_page(n, index), nav_links) if p)
-        problems += find_orphans(index.pages, in_nav, links, index.pages)
+        roots = {*nav_pages, *edges.get("mkdocs.yml", ())}
+        problems += _orphans(index.pages, roots, edges)
     return sorted(problems)

@@ -51,9 +51,20 @@ def _indent(line: str) -> int:
     return width
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_CLOSING_RUNS: dict[int, re.Pattern[str]] = {}
+
+
 def _blank(text: str) -> str:
     """The same text with every character but newlines turned into a space."""
-    return re.sub(r"[^\n]", " ", text)
+    return _NOT_NEWLINE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
+def _closing_run(run: int) -> re.Pattern[str]:
+    """A run of exactly `run` backticks, compiled once per length."""
+    if run not in _CLOSING_RUNS:
+        _CLOSING_RUNS[run] = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
+    return _CLOSING_RUNS[run]
 
 
 def _mask_blocks(lines: list[str]) -> list[str]:
@@ -130,7 +141,7 @@ def _mask_inline(text: str) -> str:
             run = len(match.group())
             paragraph = _PARAGRAPH_END.search(text, match.end())
             limit = paragraph.start() if paragraph else len(text)
-            closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(text, match.end(), limit)
+            closing = _closing_run(run).search(text, match.end(), limit)
             if closing is None:
                 pos = match.end()
                 continue
