@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from trees.check import Edge, Step, check_site_trees, check_tree, steps_of
 from trees.model import Answer, Outcome, Pos, Question, ReadLink, Tree
 

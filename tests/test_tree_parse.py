@@ -7,6 +7,7 @@ fence opens on line 10 of the page, so line 1 of the YAML is line 11 of the file
 from __future__ import annotations
 
 import pytest
+
 from problems import Problem
 from trees import parse
 from trees.fences import Fence, find_fences
@@ -130,12 +131,23 @@ MISTAKES = [
         edit("read: [a.md]", "read: [a.md"),
         [
             (
-                "docs/fit/t.md:25:11: the list that opens here with '[' is not closed, "
-                "or two of its items have no ',' between them: close it with ']', and "
+                "docs/fit/t.md:25:11: a list in '[ ]' is not closed, or two of its items "
+                "have no ',' between them: close the list that opens here with ']', and "
                 "put text that contains ',' in quotes"
             ),
         ],
         id="unclosed-bracket",
+    ),
+    pytest.param(
+        edit("read: [a.md]", "read: [a.md]\n    body: {a: b"),
+        [
+            (
+                "docs/fit/t.md:26:11: a mapping in '{ }' is not closed, or two of its "
+                "entries have no ',' between them: close the mapping that opens here with "
+                "'}', and put text that contains ',' in quotes"
+            ),
+        ],
+        id="unclosed-brace",
     ),
     pytest.param(
         edit("title: T", "title: `T`"),
@@ -797,6 +809,7 @@ PARSER_MISTAKES = {
     "bad-indent",
     "missing-colon",
     "unclosed-bracket",
+    "unclosed-brace",
     "backtick",
     "text-after-quote",
     "tag",

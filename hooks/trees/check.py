@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from problems import Problem, did_you_mean
-
 from trees.model import Outcome, Pos, Question, Tree
 
 MAX_NODES = 150

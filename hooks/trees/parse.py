@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterator
 
 import yaml
-from problems import Problem, did_you_mean
 from yaml.events import (
     AliasEvent,
     CollectionEndEvent,
@@ -33,6 +32,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from problems import Problem, did_you_mean
 from trees import check
 from trees.fences import INFO, Fence
 from trees.model import (
@@ -795,13 +795,14 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
         return _past_nesting_limit(text, mark), _too_deep()
     if "',' or ']'" in problem:
         return error.context_mark or mark, (
-            "the list that opens here with '[' is not closed, or two of its items have no "
-            "',' between them: close it with ']', and put text that contains ',' in quotes"
+            "a list in '[ ]' is not closed, or two of its items have no ',' between them: "
+            "close the list that opens here with ']', and put text that contains ',' in quotes"
         )
     if "',' or '}'" in problem:
         return error.context_mark or mark, (
-            "the group that opens here with '{' is not closed, or two of its entries have "
-            "no ',' between them: close it with '}', and put text that contains ',' in quotes"
+            "a mapping in '{ }' is not closed, or two of its entries have no ',' between "
+            "them: close the mapping that opens here with '}', and put text that contains ',' "
+            "in quotes"
         )
     if "block scalar" in context:
         return mark, (
