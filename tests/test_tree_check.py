@@ -213,6 +213,7 @@ def test_same_tree_id_on_two_pages_or_twice_on_one_is_reported_at_the_later_one(
         tree("fit/b.md", "other", 7),
         tree("fit/b.md", "take-on", 40),
         tree("fit/a.md", "other", 60),
+        tree("fit/a.md", "take-on", 90),
     ]
     problems = check_site_trees(trees, lambda page: f"docs/{page}")
     assert [str(problem) for problem in problems] == [
@@ -224,6 +225,11 @@ def test_same_tree_id_on_two_pages_or_twice_on_one_is_reported_at_the_later_one(
         (
             "docs/fit/a.md:60:1: id: the tree id 'other' is already used by the tree at "
             "docs/fit/b.md:7; tree ids appear in web addresses, so each must be unique across "
+            "the site: rename one of them"
+        ),
+        (
+            "docs/fit/a.md:90:1: id: the tree id 'take-on' is already used by the tree at "
+            "docs/fit/a.md:5; tree ids appear in web addresses, so each must be unique across "
             "the site: rename one of them"
         ),
     ]

@@ -297,6 +297,30 @@ MISTAKES = [
         id="tag",
     ),
     pytest.param(
+        edit("title: T", "title: !<x> T"),
+        [
+            (
+                "docs/fit/t.md:12:8: '!<x>' is a YAML tag, which a tree does not use: "
+                "remove it (put text starting with '!' in quotes)"
+            ),
+        ],
+        id="verbatim-tag",
+    ),
+    pytest.param(
+        edit(
+            "  stop:\n    outcome: Stop\n    verdict: decline\n    read: [b.md]\n",
+            "  stop: " + "Stop here, " * 10 + "\n",
+        ),
+        [
+            (
+                "docs/fit/t.md:26:9: nodes.stop: expected the node's 'key: value' lines, "
+                "indented below its id (question and answers, or outcome, verdict and read), "
+                "but received the text 'Stop here, Stop here, Stop here, Stop h…'"
+            ),
+        ],
+        id="node-long-text",
+    ),
+    pytest.param(
         edit("read: [a.md]", "read: &r [a.md]"),
         [
             (

@@ -702,6 +702,8 @@ def _compose(text: str) -> Node | None:
                 )
             if event.tag is not None:
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                if not tag.startswith("!"):
+                    tag = f"!<{tag}>"  # written out in full, as the writer typed it
                 raise _Refused(
                     event.start_mark,
                     f"'{tag}' is a YAML tag, which a tree does not use: remove it "
@@ -865,7 +867,10 @@ def _describe(node: Node) -> str:
         return "a group of 'key: value' lines" if node.value else "an empty group ('{}')"
     if _is_empty(node):
         return "nothing"
-    return f"the text '{node.value}'"
+    text = " ".join(node.value.split())
+    if len(text) > 40:
+        text = text[:39] + "…"
+    return f"the text '{text}'"
 
 
 def _is_empty(node: Node) -> bool:
