@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
+
 from links.check import check_back_links, check_links, check_site, find_orphans
 from links.collect import collect_links, collect_nav_links
 from links.index import anchors_in, build_index

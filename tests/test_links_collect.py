@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from links.collect import collect_links, collect_nav_links, line_offset, mask_code
 from links.index import anchors_in, build_index
 from links.model import Link

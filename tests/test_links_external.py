@@ -9,6 +9,7 @@ import time
 from typing import ClassVar
 
 import pytest
+
 from links.external import DAY, Result, check_url, check_urls, load_cache, main, save_cache
 
 

@@ -19,10 +19,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from problems import Problem, did_you_mean
-
 from links.index import SiteIndex, build_index
 from links.model import BackLinkRule, Link
+from problems import Problem, did_you_mean
 
 _JAVASCRIPT = re.compile(r"^[\s\x00-\x1f]*javascript:", re.I)
 _ABSOLUTE = "absolute links break on another host; write a relative link to the .md file"
@@ -285,7 +284,8 @@ def _orphans(
 ) -> list[Problem]:
     """Pages not reached from `roots` or index.md by following `edges`, breadth first."""
     pages = list(pages)
-    reached = {page for page in (*roots, "index.md") if page in pages or page == "index.md"}
+    known = set(pages)
+    reached = {page for page in (*roots, "index.md") if page in known or page == "index.md"}
     queue = deque(reached)
     while queue:
         for target in edges.get(queue.popleft(), ()):

@@ -15,6 +15,10 @@ A reference-style link (`[text][id]`, `[id][]`, `[id]`) is reported at its *defi
 definition used ten times gives one message, not ten. A use without a definition is plain
 text, not a link; a definition nobody uses is never rendered, so it is not a link either.
 
+Markdown written inside a raw HTML block without `markdown` is left as text by Python-Markdown
+but still read as a link here: a writer who puts a link there meant one, and a target that
+exists costs nothing.
+
 `collect_nav_links` reads the `nav:` of mkdocs.yml through the YAML composer, whose nodes
 carry their marks, so each nav entry is reported where it is written.
 """
