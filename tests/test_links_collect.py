@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from links.collect import collect_links, collect_nav_links, line_offset, mask_code
 from links.index import anchors_in, build_index
@@ -143,3 +145,50 @@ def test_collect_nav_links_places_each_entry():
 )
 def test_collect_nav_links_without_a_nav(config):
     assert collect_nav_links(config) == []
+
+
+MARKDOWN_BITS = st.lists(
+    st.sampled_from(
+        [
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "!",
+            "`",
+            "~~~",
+            "```",
+            "\n",
+            "\n\n",
+            "    ",
+            "- ",
+            "!!! n",
+            "a.md",
+            "#x",
+            '"t"',
+            "href=",
+            "src='",
+            "<!--",
+            "-->",
+            ":",
+            "\\",
+            " ",
+            "x",
+            "<a ",
+            "\t",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWN_BITS)
+def test_every_found_target_is_where_it_says(text):
+    lines = text.split("\n")
+    for link in collect_links(text, "p.md"):
+        line = lines[link.line - 1]
+        assert line[link.col - 1 : link.col - 1 + len(link.target)] == link.target
+    assert len(mask_code(text)) == len(text)

@@ -119,3 +119,51 @@ def test_each_build_starts_afresh(build_site):
     built = build_site({"index.md": "[x](fit/focus.md)\n", "fit/focus.md": FOCUS})
     assert built.messages == []
     assert built.ok
+
+
+TREE_PAGE = """\
+# Take on
+
+```decision-tree
+id: take-on
+title: Take it on?
+start: core
+nodes:
+  core:
+    question: Is it core?
+    help: See [focus](focus.md#nope).
+    answers:
+      - label: Yes
+        next: go
+      - label: No
+        next: decline
+  go:
+    outcome: Take it
+    verdict: go
+    read: [focus.md]
+  decline:
+    outcome: Decline
+    verdict: decline
+    read: [saying-no.md#gone]
+```
+"""
+
+
+def test_tree_links_and_back_link_rule_are_checked_in_the_build(build_site):
+    built = build_site(
+        {
+            "index.md": "# Home\n\n[the tree](fit/take-on.md#take-on)\n",
+            "fit/take-on.md": TREE_PAGE,
+            "fit/focus.md": "# Focus\n",
+            "fit/saying-no.md": "# No\n\n[back](take-on.md)\n",
+        }
+    )
+    assert built.messages == [
+        "docs/fit/take-on.md:10:23: broken link 'focus.md#nope': no anchor '#nope' on "
+        "'fit/focus.md'",
+        "docs/fit/take-on.md:19:12: 'fit/focus.md' does not link back to 'fit/take-on.md', "
+        "which holds tree 'take-on': add a link to it",
+        "docs/fit/take-on.md:23:12: broken link 'saying-no.md#gone': no anchor '#gone' on "
+        "'fit/saying-no.md'",
+    ]
+    assert built.ok is False
