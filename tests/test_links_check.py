@@ -266,6 +266,19 @@ CASES = [
         ],
     ),
     (
+        "link to the current folder",
+        {"index.md": "[home](./)", "fit/focus.md": "[fit](./) [home](..)"},
+        [
+            "docs/fit/focus.md:1:7: broken link './': no page 'fit.md' or 'fit/index.md'",
+            "docs/fit/focus.md:1:18: broken link '..': a link to a folder is left as written and "
+            "resolves against the page's URL, not its file: link to the .md file "
+            "(did you mean '../index.md'?)",
+            "docs/index.md:1:8: broken link './': a link to a folder is left as written and "
+            "resolves against the page's URL, not its file: link to the .md file "
+            "(did you mean 'index.md'?)",
+        ],
+    ),
+    (
         "link to the built .html suggests the .md file",
         {"index.md": "[f](fit/focus.html)", "fit/focus.md": ""},
         [

@@ -103,13 +103,18 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -
         # MkDocs rewrites only links to files; a folder link is left as written and the
         # browser resolves it against the page's URL ("fit/focus/"), not its file.
         base = target.rstrip("/")
-        for guess in (f"{base}/index.md", f"{base}.md", f"{base}/README.md"):
+        guesses = [posixpath.join(base, "index.md"), posixpath.join(base, "README.md")]
+        if base:
+            guesses.insert(1, f"{base}.md")
+        for guess in guesses:
             if guess in index.pages:
                 near = _relative(guess, link.source) if link.source != "mkdocs.yml" else guess
                 return _Resolved(
                     problem="a link to a folder is left as written and resolves against the "
                     f"page's URL, not its file: link to the .md file (did you mean '{near}'?)"
                 )
+        if not base:
+            return _Resolved(problem="no page 'index.md' in docs/")
         return _Resolved(problem=f"no page '{base}.md' or '{base}/index.md'")
     if extension == ".md":
         return _Resolved(
