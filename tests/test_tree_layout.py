@@ -202,7 +202,7 @@ CASES: dict[str, Tree] = {
     ),
 }
 
-GEOMETRY_CASES = {**CASES, "big": big_tree(99)}
+GEOMETRY_CASES = {**CASES, "big": big_tree(40)}
 
 
 def overlaps(a: Box, b: Box) -> bool:

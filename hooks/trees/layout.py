@@ -53,7 +53,9 @@ SLOPE = 0.3  # a gap grows with the widest sideways run through it, so lines nev
 STUB = 8  # the last straight bit of an edge, so every arrowhead points straight down
 PORT_STEP = 20  # how far apart the ends of several edges on one box side sit
 MARGIN = 8
+MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
 SWEEPS = 6  # down-and-up passes that pull each vertex towards its neighbours
+SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 BOLD = 1.12  # the verdict line is set in bold, which runs about this much wider
 
 
@@ -126,7 +128,7 @@ def _em(char: str) -> float:
 
 def text_width(text: str, font_size: float) -> float:
     """The estimated rendered width of `text` in px, on the generous side."""
-    return sum(_em(char) for char in text) * font_size
+    return sum(map(_em, text)) * font_size
 
 
 def wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
@@ -208,34 +210,40 @@ def _ranks(tree: Tree) -> dict[str, int]:
     return rank
 
 
-def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
-    """The non-decreasing sequence nearest to `targets` in weighted least squares (pool
-    adjacent violators, linear time)."""
-    blocks: list[list[float]] = []  # [weight, weighted sum, count]
-    for target, weight in zip(targets, weights, strict=True):
-        blocks.append([weight, weight * target, 1])
-        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] >= blocks[-1][1] / blocks[-1][0]:
-            last = blocks.pop()
-            blocks[-1] = [a + b for a, b in zip(blocks[-1], last, strict=True)]
+def _isotonic(targets: list[float]) -> list[float]:
+    """The non-decreasing sequence nearest to `targets` in least squares (pool adjacent
+    violators, linear time)."""
+    means: list[float] = []
+    counts: list[int] = []
+    for mean in targets:
+        count = 1
+        while means and means[-1] >= mean:
+            before, many = means.pop(), counts.pop()
+            mean = (before * many + mean * count) / (many + count)
+            count += many
+        means.append(mean)
+        counts.append(count)
     result: list[float] = []
-    for weight, total, count in blocks:
-        result.extend([total / weight] * int(count))
+    for mean, count in zip(means, counts, strict=True):
+        result += [mean] * count
     return result
 
 
-def _place_row(
-    row: list[int], desired: list[float], widths: list[float], gaps: list[float]
-) -> list[float]:
-    """Centres for one layer in its order, each as near its desired x as the spacing allows.
-
-    With `offset[i]` the least distance from the first centre to the i-th, the constraint
-    "x[i+1] - x[i] >= spacing" becomes "x[i] - offset[i] is non-decreasing", which is an
-    isotonic regression.
-    """
+def _offsets(row: list[int], widths: list[float], gaps: list[float]) -> list[float]:
+    """The least distance from the first centre of a layer to each centre after it."""
     offsets = [0.0]
     for i in range(1, len(row)):
         offsets.append(offsets[-1] + (widths[row[i - 1]] + widths[row[i]]) / 2 + gaps[i - 1])
-    fitted = _isotonic([d - o for d, o in zip(desired, offsets, strict=True)], [1.0] * len(row))
+    return offsets
+
+
+def _place_row(desired: list[float], offsets: list[float]) -> list[float]:
+    """Centres for one layer in its order, each as near its desired x as the spacing allows.
+
+    The constraint "x[i] - x[0] >= offsets[i]" between neighbours becomes "x[i] - offsets[i]
+    is non-decreasing", which is an isotonic regression.
+    """
+    fitted = _isotonic([d - o for d, o in zip(desired, offsets, strict=True)])
     return [f + o for f, o in zip(fitted, offsets, strict=True)]
 
 
@@ -270,7 +278,11 @@ def layout(tree: Tree) -> Layout:
     is_dummy = [False] * len(layer)
 
     graph = igraph.Graph(n=len(layer), edges=graph_edges, directed=True)
-    sugiyama = graph.layout_sugiyama(layers=layer)
+    # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
+    # large trees a few passes find nearly as few crossings as many, so the passes shrink
+    # as the graph grows and the work stays roughly linear in its size.
+    passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // len(layer)))
+    sugiyama = graph.layout_sugiyama(layers=layer, maxiter=passes)
     order_x = [x for x, _ in sugiyama.coords[: len(layer)]]
     chains: list[list[int]] = []  # per answer: label, dummies..., target
     for k, (_, _, target, _) in enumerate(answers):
@@ -295,32 +307,40 @@ def layout(tree: Tree) -> Layout:
     rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
     for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
         rows[layer[vertex]].append(vertex)
-    row_gaps = [
-        [
+    offsets = []
+    for row in rows:
+        gaps = [
             BOX_GAP if a < len(node_ids) and b < len(node_ids) else LANE_GAP
             for a, b in itertools.pairwise(row)
         ]
-        for row in rows
-    ]
+        offsets.append(_offsets(row, widths, gaps))
 
     # Start from each row packed tight and centred, then sweep down (towards the vertices
     # above) and up (towards those below), as Sugiyama-style drawings do; every sweep is
     # linear in the vertices and edges, so the whole placement is too.
     x = [0.0] * len(layer)
-    for row, gaps in zip(rows, row_gaps, strict=True):
-        placed = _place_row(row, [0.0] * len(row), widths, gaps)
-        for vertex, centre in zip(row, placed, strict=True):
+    for row, row_offsets in zip(rows, offsets, strict=True):
+        for vertex, centre in zip(row, _place_row([0.0] * len(row), row_offsets), strict=True):
             x[vertex] = centre
+    moved = 0.0
     for sweep in range(2 * SWEEPS):
         down = sweep % 2 == 0
-        order = range(1, len(rows)) if down else range(len(rows) - 2, -1, -1)
-        for r in order:
+        if down and sweep and moved < SETTLED:
+            break
+        moved = 0.0 if down else moved
+        near = preds if down else succs
+        for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
             row = rows[r]
-            near = preds if down else succs
-            desired = [sum(x[n] for n in near[v]) / len(near[v]) if near[v] else x[v] for v in row]
-            for vertex, centre in zip(
-                row, _place_row(row, desired, widths, row_gaps[r]), strict=True
-            ):
+            desired = [
+                x[vertex]
+                if not near[vertex]
+                else x[near[vertex][0]]
+                if len(near[vertex]) == 1
+                else sum(x[n] for n in near[vertex]) / len(near[vertex])
+                for vertex in row
+            ]
+            for vertex, centre in zip(row, _place_row(desired, offsets[r]), strict=True):
+                moved = max(moved, abs(centre - x[vertex]))
                 x[vertex] = centre
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so

@@ -48,20 +48,22 @@ def _num(value: float) -> str:
 def _text(box: Box, font_size: float, line_height: float, pad_y: float) -> str:
     """Centred lines as tspans; no whitespace between them, as it would render as spaces."""
     centre, top = _num(box.x + box.w / 2), box.y + pad_y
+    # The baseline sits about 0.35em below the middle of its line, which centres the
+    # x-height of the usual sans fonts there without relying on dominant-baseline.
+    drop = round(0.35 * font_size)
     spans = "".join(
-        # The baseline sits 0.35em below the middle of its line, which centres the
-        # x-height of the usual sans fonts on it without relying on dominant-baseline.
-        f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + 0.35 * font_size)}">'
-        f"{_e(line)}</tspan>"
+        f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + drop)}">{_e(line)}</tspan>'
         for i, line in enumerate(box.lines)
     )
     return f'<text text-anchor="middle" font-size="{font_size}" fill="currentColor">{spans}</text>'
 
 
-def _rect(box: Box, radius: float, stroke_width: float = 1) -> str:
+def _rect(box: Box, radius: float, stroke_width: float = 0) -> str:
+    """A box's rectangle; without a stroke width it is a plain backdrop (an edge label's)."""
+    stroke = f' stroke="currentColor" stroke-width="{_num(stroke_width)}"' if stroke_width else ""
     return (
         f'<rect x="{_num(box.x)}" y="{_num(box.y)}" width="{_num(box.w)}" height="{_num(box.h)}"'
-        f' rx="{_num(radius)}" fill="Canvas" stroke="currentColor" stroke-width="{stroke_width}"/>'
+        f' rx="{_num(radius)}" fill="Canvas"{stroke}/>'
     )
 
 
@@ -95,7 +97,7 @@ def _svg(tree: Tree, chart: Layout) -> list[str]:
             f' data-answer="{edge.answer}">',
             f'<path d="{d}" fill="none" stroke="currentColor" stroke-width="1.5"'
             f' marker-end="url(#{t}--arrow)"/>',
-            f'<g class="dt-edge-label">{_rect(edge.label, 3, 0)}'
+            f'<g class="dt-edge-label">{_rect(edge.label, 3)}'
             f"{_text(edge.label, LABEL_FONT_SIZE, LABEL_LINE_HEIGHT, LABEL_PAD_Y)}</g>",
             "</g>",
         ]
@@ -108,7 +110,7 @@ def _svg(tree: Tree, chart: Layout) -> list[str]:
             # only by colour.
             kind, shape = f"dt-node-outcome dt-verdict-{node.verdict}", _rect(box, 16, 2.5)
         else:
-            kind, shape = "dt-node-question", _rect(box, 3)
+            kind, shape = "dt-node-question", _rect(box, 3, 1)
         out.append(
             f'<a class="dt-node {kind}" href="#{t}--{n}" data-node="{n}">'
             f"{shape}{_text(box, FONT_SIZE, LINE_HEIGHT, NODE_PAD_Y)}</a>"
