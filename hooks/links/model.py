@@ -23,7 +23,7 @@ LinkKind = Literal[
 
 @dataclass(frozen=True)
 class Link:
-    """One link as written: the file holding it (path under docs/, or "mkdocs.yml"), place, target."""
+    """One link as written: the file holding it, its place there, and its target."""
 
     source: str  # "fit/saying-no.md", or "mkdocs.yml" for nav entries
     line: int
