@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ STUB = 8  # the last straight bit of an edge, so every arrowhead points straight
 PORT_STEP = 20  # how far apart the ends of several edges on one box side sit
 MARGIN = 8
 MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
-SWEEPS = 6  # down-and-up passes that pull each vertex towards its neighbours
+SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 BOLD = 1.12  # the verdict line is set in bold, which runs about this much wider
 
@@ -339,8 +340,9 @@ def layout(tree: Tree) -> Layout:
                 else sum(x[n] for n in near[vertex]) / len(near[vertex])
                 for vertex in row
             ]
-            for vertex, centre in zip(row, _place_row(desired, offsets[r]), strict=True):
-                moved = max(moved, abs(centre - x[vertex]))
+            placed = _place_row(desired, offsets[r])
+            moved = max(moved, max(map(abs, map(operator.sub, placed, map(x.__getitem__, row)))))
+            for vertex, centre in zip(row, placed, strict=True):
                 x[vertex] = centre
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so

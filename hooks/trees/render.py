@@ -41,8 +41,9 @@ def _e(text: str) -> str:
 
 def _num(value: float) -> str:
     """A coordinate as short as it can be written: 12, 12.5, never 12.0 or -0."""
-    text = f"{round(value, 1) + 0.0:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    # repr of a float rounded to one decimal is its shortest exact form: "12.5", "12.0".
+    text = repr(round(value, 1) + 0.0)
+    return text[:-2] if text[-2:] == ".0" else text
 
 
 def _text(box: Box, font_size: float, line_height: float, pad_y: float) -> str:
