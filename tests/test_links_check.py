@@ -180,6 +180,14 @@ CASES = [
         ],
     ),
     (
+        "raw HTML href to the home page's .md file",
+        {"index.md": "", "fit/focus.md": '<a href="../index.md">home</a>'},
+        [
+            "docs/fit/focus.md:1:10: broken link '../index.md': raw HTML links are not "
+            "rewritten to page URLs: write the page's URL (did you mean '../../'?)"
+        ],
+    ),
+    (
         "raw HTML block over several lines with an unquoted src",
         {"index.md": "# Home\n\n<figure>\n  <img alt='x'\n       src=img/none.png>\n</figure>\n"},
         [

@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from links.index import SiteIndex, build_index
@@ -57,19 +57,18 @@ def _join(folder: str, path: str) -> str | None:
 
 
 @dataclass
-class _Resolved:
+class Resolution:
     """Where a link lands: a page (maybe with an anchor) or a file; or what is wrong."""
 
     page: str | None = None
     anchor: str = ""
     problem: str | None = None  # the part of the message after "broken link '...': "
-    notes: list[str] = field(default_factory=list)
 
 
 def _missing(
     path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun: str, explain: bool
 ) -> str:
-    """ "no page 'x'" with a letter-case hint, or a near match, when there is one."""
+    """What is missing, with a letter-case hint or (if `explain`) a near match."""
     actual = lower.get(path.lower())
     if actual is not None:
         return f"no {noun} '{path}' — the file is '{actual}' (letter case differs)"
@@ -89,15 +88,15 @@ def _near_path(path: str, pool: Iterable[str]) -> str:
     return f" (did you mean '{stems[stem]}'?)"
 
 
-def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -> _Resolved:
+def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -> Resolution:
     """Resolve a path as MkDocs does for Markdown links: relative to the file holding it."""
     target = _join(_folder(link.source), path)
     if target is None:
-        return _Resolved(problem="it points outside docs/, which is not published")
+        return Resolution(problem="it points outside docs/, which is not published")
     if target in index.pages:
-        return _Resolved(page=target)
+        return Resolution(page=target)
     if target in index.files:
-        return _Resolved()
+        return Resolution()
     extension = posixpath.splitext(target)[1]
     if not extension or path.endswith("/"):
         # MkDocs rewrites only links to files; a folder link is left as written and the
@@ -109,49 +108,50 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -
         for guess in guesses:
             if guess in index.pages:
                 near = _relative(guess, link.source) if link.source != "mkdocs.yml" else guess
-                return _Resolved(
+                return Resolution(
                     problem="a link to a folder is left as written and resolves against the "
                     f"page's URL, not its file: link to the .md file (did you mean '{near}'?)"
                 )
         if not base:
-            return _Resolved(problem="no page 'index.md' in docs/")
-        return _Resolved(problem=f"no page '{base}.md' or '{base}/index.md'")
+            return Resolution(problem="no page 'index.md' in docs/")
+        return Resolution(problem=f"no page '{base}.md' or '{base}/index.md'")
     if extension == ".md":
-        return _Resolved(
+        return Resolution(
             problem=_missing(target, index.pages, index.pages_by_lower, "page", explain)
         )
     if extension in (".html", ".htm"):
         source_page = target[: -len(extension)] + ".md"
         if source_page in index.pages:
             near = _relative(source_page, link.source)
-            return _Resolved(
+            return Resolution(
                 problem=f"no file '{target}': link to the .md file (did you mean '{near}'?)"
             )
-    return _Resolved(problem=_missing(target, index.files, index.files_by_lower, "file", explain))
+    return Resolution(problem=_missing(target, index.files, index.files_by_lower, "file", explain))
 
 
-def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> _Resolved:
+def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> Resolution:
     """Resolve a raw HTML `href`/`src` as the browser does: against the page's URL."""
     page_url = index.pages.get(link.source, "")
     folder = page_url.rsplit("/", 1)[0] if "/" in page_url else ""
     target = _join(folder, path)
     if target is None:
-        return _Resolved(problem="it points above the site's root")
+        return Resolution(problem="it points above the site's root")
     if path.endswith("/") and target:
         target += "/"
     found = index.page_at(target)
     if found is not None:
-        return _Resolved(page=found if found in index.pages else None)
+        return Resolution(page=found if found in index.pages else None)
     if path.endswith(".md"):
         page = _join(_folder(link.source), path)
         if page in index.pages:
             url = index.pages[page]
-            near = posixpath.relpath(url or ".", folder or ".") + ("/" if url.endswith("/") else "")
-            return _Resolved(
+            near = posixpath.relpath(url or ".", folder or ".")
+            near += "/" if not url or url.endswith("/") else ""
+            return Resolution(
                 problem="raw HTML links are not rewritten to page URLs: write the page's URL "
                 f"(did you mean '{near}'?)"
             )
-    return _Resolved(
+    return Resolution(
         problem=f"nothing is published at '{target}' (raw HTML links resolve against the "
         f"page's URL '{page_url}', not its file)"
     )
@@ -172,7 +172,7 @@ def _site_parts(site_url: str) -> SplitResult:
 
 def resolve(
     link: Link, index: SiteIndex, site_url: str = "", explain: bool = True
-) -> _Resolved | None:
+) -> Resolution | None:
     """Where a link lands, what is wrong with it, or None for a link this checker skips.
 
     With `explain` False a broken link still gets a `problem`, but without the near-match
@@ -181,9 +181,9 @@ def resolve(
     """
     target = link.target.strip()
     if not target:
-        return _Resolved(problem="it has no target; write the .md file it points to")
+        return Resolution(problem="it has no target; write the .md file it points to")
     if _JAVASCRIPT.match(target):
-        return _Resolved(problem="javascript: URLs are refused; link to a page or a file")
+        return Resolution(problem="javascript: URLs are refused; link to a page or a file")
     parts = urlsplit(target)
     site = _site_parts(site_url)
     on_site = parts.netloc and site.netloc and parts.netloc.lower() == site.netloc.lower()
@@ -195,11 +195,11 @@ def resolve(
         if page is not None and link.source != "mkdocs.yml" and page in index.pages:
             fragment = f"#{parts.fragment}" if parts.fragment else ""
             hint = f" (did you mean '{_relative(page, link.source)}{fragment}'?)"
-        return _Resolved(problem=_ABSOLUTE + hint)
+        return Resolution(problem=_ABSOLUTE + hint)
     path = unquote(parts.path) if "%" in parts.path else parts.path
     anchor = unquote(parts.fragment) if "%" in parts.fragment else parts.fragment
     if not path:
-        return _Resolved(page=link.source, anchor=anchor)
+        return Resolution(page=link.source, anchor=anchor)
     if link.kind == "html":
         resolved = _resolve_html_link(link, path, index)
     else:
@@ -208,7 +208,7 @@ def resolve(
     return resolved
 
 
-def _anchor_problem(link: Link, resolved: _Resolved, index: SiteIndex) -> str | None:
+def _anchor_problem(link: Link, resolved: Resolution, index: SiteIndex) -> str | None:
     """What is wrong with the anchor of a link that reached a page, if anything."""
     anchor = resolved.anchor
     if not anchor or anchor == "top" or resolved.page is None:
@@ -222,7 +222,7 @@ def _anchor_problem(link: Link, resolved: _Resolved, index: SiteIndex) -> str | 
     return f"no anchor '#{anchor}' on '{resolved.page}'{near}"
 
 
-_Landing = tuple[Link, "_Resolved | None"]
+_Landing = tuple[Link, Resolution | None]
 
 
 def _resolve_all(links: Iterable[Link], index: SiteIndex, site_url: str) -> list[_Landing]:
