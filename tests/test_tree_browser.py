@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -43,13 +42,16 @@ def site_files() -> dict[str, str]:
     return {
         "index.md": "# Home\n\nBefore a yes: [should we take it on?](fit/take-on.md)\n",
         "fit/take-on.md": (
-            f"# Taking on requests\n\nWhen a request comes in.\n\n## Decide\n\n{tree}\nThat is all.\n"
+            "# Taking on requests\n\nWhen a request comes in.\n\n"
+            f"## Decide\n\n{tree}\nThat is all.\n"
         ),
         "fit/focus.md": (
             "# Focus\n\n## Core and periphery\n\nSee [the tree](take-on.md).\n\n"
             "## A little flexibility\n\nSome.\n"
         ),
-        "fit/saying-no.md": "# Saying no\n\n## Offer an alternative\n\nSee [the tree](take-on.md).\n",
+        "fit/saying-no.md": (
+            "# Saying no\n\n## Offer an alternative\n\nSee [the tree](take-on.md).\n"
+        ),
         "service/right-level.md": "# The right level\n\nSee [the tree](../fit/take-on.md).\n",
         "odd.md": f"# Odd labels\n\n## Decide\n\n{odd}",
     }
@@ -189,6 +191,7 @@ def test_mouse_walk_reaches_each_verdict_with_its_url_trail_and_path(
     assert marked(page, ".dt-node", "is-current") == [node]
     assert marked(page, ".dt-node", "is-visited") == [edge.split(":")[0] for edge in edges]
     expect(walker(page).get_by_role("button", name="Copy decision record")).to_be_visible()
+    screenshot(page, f"tree-light-{node}")
 
 
 def test_outcome_shows_its_body_and_the_live_region_announces_it(page, base_url):
@@ -351,7 +354,7 @@ def record(base_url: str) -> str:
         "\n"
         "Outcome: Decline, and point them somewhere better\n"
         "Verdict: ✕ Decline\n"
-        f"Read next: Saying no well – {base_url}fit/saying-no/#offer-an-alternative\n"
+        f"Read next: Saying no well <{base_url}fit/saying-no/#offer-an-alternative>\n"
         "\n"
         f"Link to this step: {step_url(base_url, '0.1', 'refer')}\n"
     )
@@ -415,9 +418,9 @@ def test_without_javascript_the_steps_are_linked_sections_and_the_target_stands_
     target = steps.locator("section:has(> h3:target)")
     expect(target).to_have_attribute("data-node", "refer")
     expect(target).to_contain_text("✕ Decline")
-    width = "getComputedStyle(document.querySelector('.dt-step[data-node={}]')).borderTopWidth"
-    assert page.evaluate(width.format("refer")) == "2px"
-    assert page.evaluate(width.format("core")) == "1px"
+    outline = "getComputedStyle(document.querySelector('.dt-step[data-node={}]')).outlineStyle"
+    assert page.evaluate(outline.format("refer")) == "solid"
+    assert page.evaluate(outline.format("core")) == "none"
     screenshot(page, "tree-no-js-target", full_page=False)
 
 

@@ -267,7 +267,7 @@ class Walker {
     if (steps.length) lines.push("");
     lines.push(`Outcome: ${node.title}`, `Verdict: ${text(sec.querySelector(".dt-verdict"))}`);
     for (const a of sec.querySelectorAll(".dt-read a[href]")) {
-      lines.push(`Read next: ${text(a)} – ${new URL(a.getAttribute("href"), location.href).href}`);
+      lines.push(`Read next: ${text(a)} <${new URL(a.getAttribute("href"), location.href).href}>`);
     }
     lines.push("", `Link to this step: ${toUrl(this.tree, this.state)}`);
     return `${lines.join("\n")}\n`;
