@@ -10,7 +10,17 @@ from typing import ClassVar
 
 import pytest
 
-from links.external import DAY, Result, check_url, check_urls, load_cache, main, save_cache
+from links.external import (
+    DAY,
+    Result,
+    check_url,
+    check_urls,
+    external_links,
+    load_cache,
+    main,
+    save_cache,
+)
+from links.model import Link
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -136,3 +146,13 @@ def test_command_lists_then_checks_and_fails_on_broken_links(server, tmp_path, c
         f"{server}/gone",
         f"{server}/ok",
     ]
+
+
+def test_links_in_trees_are_listed_and_examples_of_trees_are_not(tmp_path):
+    (tmp_path / "take-on.md").write_text(
+        "# Take on\n\n"
+        "```decision-tree\nid: t\nnodes:\n  a:\n    help: |\n      See <https://a.example/>.\n```\n\n"
+        "````markdown\n```decision-tree\nhelp: <https://shown.example/>\n```\n````\n",
+        encoding="utf-8",
+    )
+    assert external_links(tmp_path) == [Link("take-on.md", 8, 12, "https://a.example/", "autolink")]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import urllib.error
@@ -45,12 +46,45 @@ class Result:
     checked: float  # seconds since the epoch
 
 
+_TREE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*decision-tree[ \t]*$")
+
+
+def open_tree_fences(markdown: str) -> str:
+    """The page with the opening and closing lines of each decision-tree fence blanked.
+
+    `collect_links` treats tree fences as code, as the build must; here the Markdown in a
+    tree's `help` and `body` should be read too. It stands in the file as typed, so links
+    found in it keep their true places. A tree fence shown inside a longer fence stays code,
+    because the longer fence around it is left alone.
+    """
+    lines = markdown.split("\n")
+    fence: str | None = None
+    outer: str | None = None  # a longer fence that holds examples, not trees
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                lines[number] = " " * len(line)
+                fence = None
+        elif outer is not None:
+            if stripped.startswith(outer) and not stripped.strip(outer[0]):
+                outer = None
+        elif opened := _TREE_FENCE.match(line):
+            fence = opened.group(1)
+            lines[number] = " " * len(line)
+        elif opened := re.match(r"^[ \t]*(`{3,}|~{3,})", line):
+            outer = opened.group(1)
+    return "\n".join(lines)
+
+
 def external_links(docs: Path) -> list[Link]:
-    """Every link to another host (http, https, ftp, mailto, tel) in the pages under `docs`."""
+    """Every link to another host (http, https, ftp, mailto, tel) in the pages under `docs`,
+    including those in decision trees' `help` and `body`."""
     found = []
     for page in sorted(docs.rglob("*.md")):
         source = page.relative_to(docs).as_posix()
-        for link in collect_links(page.read_text(encoding="utf-8"), source):
+        text = open_tree_fences(page.read_text(encoding="utf-8"))
+        for link in collect_links(text, source):
             if _is_external(link.target):
                 found.append(link)
     return found
