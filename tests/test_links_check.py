@@ -62,6 +62,14 @@ CASES = [
         ],
     ),
     (
+        "near match is suggested as the link to write in this file",
+        {"fit/focus.md": FOCUS, "service/right-level.md": "[f](focus.md)"},
+        [
+            "docs/service/right-level.md:1:5: broken link 'focus.md': no page 'service/focus.md'"
+            " (did you mean '../fit/focus.md'?)"
+        ],
+    ),
+    (
         "relative link climbs out of a folder",
         {"index.md": "", "fit/focus.md": "[home](../index.md)"},
         [],

@@ -66,26 +66,31 @@ class Resolution:
 
 
 def _missing(
-    path: str, pool: Mapping[str, str], lower: Mapping[str, str], noun: str, explain: bool
+    link: Link, path: str, pool: Mapping[str, str], lower: Mapping[str, str], explain: bool
 ) -> str:
-    """What is missing, with a letter-case hint or (if `explain`) a near match."""
+    """What is missing (a path under docs/), with a letter-case hint or a near match.
+
+    The near match is written as the link to type in the writer's own file; the search for
+    it runs only when `explain` is set.
+    """
+    noun = "page" if path.endswith(".md") else "file"
     actual = lower.get(path.lower())
     if actual is not None:
         return f"no {noun} '{path}' — the file is '{actual}' (letter case differs)"
-    return f"no {noun} '{path}'{_near_path(path, pool) if explain else ''}"
+    near = _near_path(path, pool) if explain else None
+    hint = f" (did you mean '{_relative(near, link.source)}'?)" if near else ""
+    return f"no {noun} '{path}'{hint}"
 
 
-def _near_path(path: str, pool: Iterable[str]) -> str:
-    """`did_you_mean` for paths, compared without extensions: every page ends in ".md", and
-    that shared tail alone would make 'fit/nope.md' look close to 'index.md'."""
+def _near_path(path: str, pool: Iterable[str]) -> str | None:
+    """The closest path in `pool` by `did_you_mean`, compared without extensions: every page
+    ends in ".md", and that shared tail alone would make 'fit/nope.md' look close to
+    'index.md'."""
     stems: dict[str, str] = {}
     for candidate in pool:
         stems.setdefault(posixpath.splitext(candidate)[0], candidate)
     near = did_you_mean(posixpath.splitext(path)[0], stems)
-    if not near:
-        return ""
-    stem = near[len(" (did you mean '") : -len("'?)")]
-    return f" (did you mean '{stems[stem]}'?)"
+    return stems[near[len(" (did you mean '") : -len("'?)")]] if near else None
 
 
 def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -> Resolution:
@@ -117,7 +122,7 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -
         return Resolution(problem=f"no page '{base}.md' or '{base}/index.md'")
     if extension == ".md":
         return Resolution(
-            problem=_missing(target, index.pages, index.pages_by_lower, "page", explain)
+            problem=_missing(link, target, index.pages, index.pages_by_lower, explain)
         )
     if extension in (".html", ".htm"):
         source_page = target[: -len(extension)] + ".md"
@@ -126,7 +131,7 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -
             return Resolution(
                 problem=f"no file '{target}': link to the .md file (did you mean '{near}'?)"
             )
-    return Resolution(problem=_missing(target, index.files, index.files_by_lower, "file", explain))
+    return Resolution(problem=_missing(link, target, index.files, index.files_by_lower, explain))
 
 
 def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> Resolution:
