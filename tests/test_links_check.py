@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from links.check import check_back_links, check_links, check_site, find_orphans
 from links.collect import collect_links, collect_nav_links
@@ -303,6 +305,14 @@ CASES = [
         ],
     ),
     (
+        "URL that cannot be parsed",
+        {"index.md": "<a href='http://[::1/'>x</a>"},
+        [
+            "docs/index.md:1:10: broken link 'http://[::1/': it is not a valid URL; check its "
+            "brackets and slashes"
+        ],
+    ),
+    (
         "empty link",
         {"index.md": "[x]()"},
         ["docs/index.md:1:5: broken link '': it has no target; write the .md file it points to"],
@@ -433,3 +443,49 @@ def test_problems_are_sorted_by_file_line_and_column():
         "docs/b.md:1:5",
         "docs/b.md:2:5",
     ]
+
+
+TARGET_BITS = st.lists(
+    st.sampled_from(
+        [
+            "..",
+            "/",
+            "fit",
+            "focus",
+            ".md",
+            "#",
+            "core",
+            "?",
+            "%2",
+            "%20",
+            "http:",
+            "//",
+            "[",
+            ":",
+            "\\",
+            " ",
+            "index",
+            "javascript:",
+            "mailto:",
+            "img",
+            ".png",
+            ".html",
+            ".",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TARGET_BITS, st.sampled_from(["inline", "html", "nav", "read"]))
+def test_any_target_gives_problems_not_exceptions(target, kind):
+    source = "mkdocs.yml" if kind == "nav" else "fit/focus.md"
+    link = Link(source, 1, 1, target, kind)
+    index = build_index(
+        {"index.md": "", "fit/focus.md": "fit/focus/"}, {"img/a.png": "img/a.png"}, {}
+    )
+    for problem in check_links([link], index, "http://127.0.0.1:8000/"):
+        assert str(problem).startswith(("docs/fit/focus.md:1:1: broken link", "mkdocs.yml:1:1:"))
+    orphans = find_orphans(["index.md", "fit/focus.md"], [], [link])
+    assert [problem.path for problem in orphans] == ["docs/fit/focus.md"]

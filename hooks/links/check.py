@@ -189,7 +189,10 @@ def resolve(
         return Resolution(problem="it has no target; write the .md file it points to")
     if _JAVASCRIPT.match(target):
         return Resolution(problem="javascript: URLs are refused; link to a page or a file")
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "http://[::1": urllib refuses a bracket it cannot close
+        return Resolution(problem="it is not a valid URL; check its brackets and slashes")
     site = _site_parts(site_url)
     on_site = parts.netloc and site.netloc and parts.netloc.lower() == site.netloc.lower()
     if (parts.scheme or parts.netloc) and not on_site:
