@@ -192,3 +192,18 @@ def test_every_found_target_is_where_it_says(text):
         line = lines[link.line - 1]
         assert line[link.col - 1 : link.col - 1 + len(link.target)] == link.target
     assert len(mask_code(text)) == len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("<a" + ' b="c"' * 60 + " /", id="unclosed tag with quoted attributes"),
+        pytest.param("<a " + "b=c/" * 2000, id="unclosed tag with unquoted attributes"),
+        pytest.param("<!--" * 3000, id="unclosed comments"),
+        pytest.param("[" * 3000 + "](" * 3000, id="brackets"),
+    ],
+)
+def test_malformed_markup_is_read_in_linear_time(text):
+    # Exponential backtracking would hang these; a linear scan finds nothing in each.
+    assert collect_links(text, "p.md") == []
+    assert anchors_in(text) == set()

@@ -30,6 +30,7 @@ import re
 
 import yaml
 
+from links.index import START_TAG
 from links.model import Link, LinkKind
 
 # ---------------------------------------------------------------- masking code and comments
@@ -176,9 +177,7 @@ _DEFINITION = re.compile(
     r"^[ \t]*\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M
 )
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]*|mailto:[^\s<>]+)>", re.I)
-_TAG = re.compile(
-    r"<[a-zA-Z][a-zA-Z0-9-]*((?:\s+[^\s<>=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>]+))?)*)\s*/?>"
-)
+_TAG = re.compile(START_TAG)
 _URL_ATTRIBUTE = re.compile(
     r"""(?<![^\s])(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I
 )

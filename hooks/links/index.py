@@ -17,10 +17,16 @@ from dataclasses import dataclass, field
 # what Python-Markdown wrote: text and code have their `<` escaped to `&lt;`, so an `id="x"`
 # written in prose or in a code sample never sits inside a `<...>` tag, and quoted attribute
 # values are matched whole, so a `>` inside one does not end the tag early.
-_TAG_OR_COMMENT = re.compile(
-    r"<!--.*?-->|<[a-zA-Z][a-zA-Z0-9:-]*((?:\s+[^\s<>=/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s<>]+))?)*)\s*/?>",
-    re.S,
+#
+# Each attribute is an atomic group and its parts cannot overlap (an unquoted value never starts
+# with a quote), so a tag that never closes costs linear time, not exponential backtracking.
+START_TAG = (
+    r"<[a-zA-Z][a-zA-Z0-9:-]*"
+    r"((?>\s+[^\s\"'<>=/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
+    r"\s*/?>"
 )
+# An unclosed comment runs to the end, as in a browser, so it is scanned once, not once per `<!--`.
+_TAG_OR_COMMENT = re.compile(rf"<!--(?:.*?-->|.*)|{START_TAG}", re.S)
 _ID_ATTRIBUTE = re.compile(r"""(?<![^\s])(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
 
 
