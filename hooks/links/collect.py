@@ -183,6 +183,11 @@ _URL_ATTRIBUTE = re.compile(
 )
 
 
+# CommonMark caps a link label at 999 characters; the cap also keeps deeply nested brackets
+# from costing a slice of the page each.
+_LONGEST_LABEL = 999
+
+
 def _label(text: str) -> str:
     """A reference label as Markdown matches it: case-insensitive, runs of spaces as one."""
     return " ".join(text.split()).casefold()
@@ -243,9 +248,11 @@ def collect_links(markdown: str, source: str) -> list[Link]:
             kind: LinkKind = "image" if is_image else "inline"
             found.append((destination.start(group), destination.group(group), kind))
             continue
+        if not definitions:
+            continue
         use = _REFERENCE_USE.match(text, close)
         label = _label(use.group(1)) if use and use.group(1).strip() else ""
-        if not label:
+        if not label and bracket.start() - inner_start <= _LONGEST_LABEL:
             label = _label(text[inner_start : bracket.start()])
         if label in definitions:
             used.add(label)
