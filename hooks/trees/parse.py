@@ -29,7 +29,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
 from problems import Problem, did_you_mean
@@ -163,6 +163,17 @@ class _TreeReader:
             return None
         except _Refused as refused:
             self.report_at(self.pos(refused.mark), "", refused.message)
+            return None
+        except ReaderError as error:  # a control character: YAML refuses the whole text
+            # LibYAML counts bytes, PyYAML characters: find the character the same way both.
+            body, found = self.fence.body, Reader.NON_PRINTABLE.search(self.fence.body)
+            at = found.start() if found else error.position
+            line, col = body.count("\n", 0, at), at - body.rfind("\n", 0, at) - 1
+            self.report_at(
+                Pos(self.fence.body_line + line, self.fence.body_col + col),
+                "",
+                f"the control character U+{error.character:04X} cannot stand in YAML: remove it",
+            )
             return None
         if root is None:
             self.report_at(
