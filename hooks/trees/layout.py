@@ -57,7 +57,7 @@ MARGIN = 8
 MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
 SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
-BOLD = 1.12  # the verdict line is set in bold, which runs about this much wider
+BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
 
 @dataclass(frozen=True)
@@ -98,33 +98,34 @@ class Layout:
 # ---------------------------------------------------------------- text
 
 
-# Widths in em, taken from DejaVu Sans, the widest of the usual system sans fonts: Linux
-# browsers fall back to it for "Helvetica, Arial, sans-serif" (Material's stack with
-# `font: false`), so text measured for it fits under Segoe UI, San Francisco and Arial
-# too, at the cost of some slack there. One average for all letters would either overflow
-# on "MMMM" or waste a third of every box on "illicit"; five classes get close to both.
-_EM_CLASSES = (
-    ("ijlI.,:;'|!", 0.34),
-    ('frt()[]{}-/\\" ', 0.42),
-    ("mw%@#", 0.98),
-    ("MW", 1.0),
-)
-_EM_UPPER = 0.78
-_EM_DEFAULT = 0.64  # other lowercase letters, digits, most punctuation
-_EM_WIDE = 1.0  # CJK and other full-width characters
+# Widths in em of every printable ASCII character, measured in DejaVu Sans and Liberation
+# Sans (Arial's metrics) and rounded up to a few classes. Linux browsers draw Material's
+# `font: false` stack ("-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif")
+# in one of these two, and DejaVu is the widest of the usual system sans fonts, so text
+# measured this way also fits under Segoe UI and San Francisco, with some slack there.
+# One average width for all characters would either overflow on "MMMM" or "<<>>" or waste
+# a third of every box on "illicit".
+_ASCII_EM = {
+    **dict.fromkeys("'ijlI", 0.3),
+    **dict.fromkeys(" ,./:;\\|", 0.34),
+    **dict.fromkeys("f-()[]t!r", 0.42),
+    **dict.fromkeys('"*J`', 0.5),
+    **dict.fromkeys("szc?L_", 0.56),
+    **dict.fromkeys("kvxyFTaeo0123456789$bdghnpqu{}", 0.64),
+    **dict.fromkeys("EKPSYABVXZ", 0.7),
+    **dict.fromkeys("CRUNH&DGOQ", 0.8),
+    **dict.fromkeys("w#+<=>^~M", 0.88),
+    **dict.fromkeys("%mW@", 1.02),
+}
+_EM_OTHER = 1.0  # anything else: CJK is 1em, symbols and dashes rarely wider
 
 
 @functools.cache
 def _em(char: str) -> float:
     if unicodedata.combining(char):
         return 0.0
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return _EM_WIDE
     base = unicodedata.normalize("NFD", char)[0]  # "é" is as wide as "e"
-    for chars, em in _EM_CLASSES:
-        if base in chars:
-            return em
-    return _EM_UPPER if base.isupper() else _EM_DEFAULT
+    return _ASCII_EM.get(base, _EM_OTHER)
 
 
 def text_width(text: str, font_size: float) -> float:
