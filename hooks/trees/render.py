@@ -113,7 +113,7 @@ def _svg(tree: Tree, chart: Layout) -> list[str]:
         else:
             kind, shape = "dt-node-question", _rect(box, 3, 1)
         out.append(
-            f'<a class="dt-node {kind}" href="#{t}--{n}" data-node="{n}">'
+            f'<a class="dt-node {kind}" href="#{_e(tree.anchor(node_id))}" data-node="{n}">'
             f"{shape}{_text(box, FONT_SIZE, LINE_HEIGHT, NODE_PAD_Y)}</a>"
         )
     out += ["</g>", "</svg>"]
@@ -127,15 +127,15 @@ def _step(
     read_link: Callable[[ReadLink], tuple[str, str]],
     heading_level: int,
 ) -> list[str]:
-    t, n = _e(tree.id), _e(node.id)
-    start = _e(tree.start)
-    restart = f'<p class="dt-nav"><a class="dt-restart" href="#{t}--{start}">Start again</a></p>'
+    n, anchor = _e(node.id), _e(tree.anchor(node.id))
+    start = _e(tree.anchor(tree.start))
+    restart = f'<p class="dt-nav"><a class="dt-restart" href="#{start}">Start again</a></p>'
     h = f"h{heading_level}"
-    title = f'<{h} class="dt-step-title" id="{t}--{n}">{_e(node.text)}</{h}>'
+    title = f'<{h} class="dt-step-title" id="{anchor}">{_e(node.text)}</{h}>'
     if isinstance(node, Question):
         out = [
             f'<section class="dt-step dt-step-question" data-node="{n}"'
-            f' aria-labelledby="{t}--{n}">',
+            f' aria-labelledby="{anchor}">',
             title,
         ]
         if node.help is not None:
@@ -144,7 +144,7 @@ def _step(
         for i, answer in enumerate(node.answers):
             nxt = _e(answer.next)
             out.append(
-                f'<li><a class="dt-answer" href="#{t}--{nxt}" data-next="{nxt}"'
+                f'<li><a class="dt-answer" href="#{_e(tree.anchor(answer.next))}" data-next="{nxt}"'
                 f' data-answer="{i}">{_e(answer.label)}</a></li>'
             )
         out.append("</ul>")
@@ -152,7 +152,7 @@ def _step(
         icon, word = VERDICT_MARKS[node.verdict]
         out = [
             f'<section class="dt-step dt-step-outcome dt-verdict-{node.verdict}" data-node="{n}"'
-            f' aria-labelledby="{t}--{n}">',
+            f' aria-labelledby="{anchor}">',
             title,
             f'<p class="dt-verdict"><span class="dt-verdict-icon" aria-hidden="true">{icon}</span>'
             f" {word}</p>",
