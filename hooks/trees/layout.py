@@ -249,6 +249,71 @@ def _place_row(desired: list[float], offsets: list[float]) -> list[float]:
     return [f + o for f, o in zip(fitted, offsets, strict=True)]
 
 
+def _place(
+    rows: list[list[int]],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    widths: list[float],
+    node_count: int,
+) -> list[float]:
+    """The x of every vertex's centre, keeping each layer's order and spacing.
+
+    Each row starts packed tight and centred; then sweeps go down (each vertex towards the
+    mean of those above it) and up (towards those below), as Sugiyama-style drawings do.
+    Every sweep is linear in the vertices and edges, so the whole placement is too, and
+    the sweeps end early once a round moves nothing noticeably. Vertices numbered below
+    `node_count` are node boxes, which keep a wider gap between them.
+    """
+    offsets = []
+    for row in rows:
+        gaps = [
+            BOX_GAP if a < node_count and b < node_count else LANE_GAP
+            for a, b in itertools.pairwise(row)
+        ]
+        offsets.append(_offsets(row, widths, gaps))
+
+    x = [0.0] * len(widths)
+    for row, row_offsets in zip(rows, offsets, strict=True):
+        for vertex, centre in zip(row, _place_row([0.0] * len(row), row_offsets), strict=True):
+            x[vertex] = centre
+    moved = 0.0
+    for sweep in range(2 * SWEEPS):
+        down = sweep % 2 == 0
+        if down and sweep and moved < SETTLED:
+            break
+        moved = 0.0 if down else moved
+        near = preds if down else succs
+        for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
+            row = rows[r]
+            desired = [
+                x[vertex]
+                if not near[vertex]
+                else x[near[vertex][0]]
+                if len(near[vertex]) == 1
+                else sum(x[n] for n in near[vertex]) / len(near[vertex])
+                for vertex in row
+            ]
+            placed = _place_row(desired, offsets[r])
+            moved = max(moved, max(map(abs, map(operator.sub, placed, map(x.__getitem__, row)))))
+            for vertex, centre in zip(row, placed, strict=True):
+                x[vertex] = centre
+    return x
+
+
+def _ports(box: Box, neighbours: list[float]) -> list[float]:
+    """Where several edges meet one side of a box: spread around its centre, in the
+    order of the vertices they come from or go to, so they do not cross at the box."""
+    count = len(neighbours)
+    step = min(box.w / (count + 1), PORT_STEP)
+    centre = box.x + box.w / 2
+    spots = [centre + (i - (count - 1) / 2) * step for i in range(count)]
+    order = sorted(range(count), key=lambda i: (neighbours[i], i))
+    result = [0.0] * count
+    for spot, i in zip(spots, order, strict=True):
+        result[i] = spot
+    return result
+
+
 def _round(value: float) -> float:
     return round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
 
@@ -277,7 +342,6 @@ def layout(tree: Tree) -> Layout:
                 layer.append(2 * rank[node_id] + 1)
                 widths.append(answers[-1][3][1])
                 graph_edges += [(index[node_id], label), (label, index[answer.next])]
-    is_dummy = [False] * len(layer)
 
     graph = igraph.Graph(n=len(layer), edges=graph_edges, directed=True)
     # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
@@ -295,7 +359,6 @@ def layout(tree: Tree) -> Layout:
             layer.append(int(y))
             widths.append(0.0)
             order_x.append(x)
-            is_dummy.append(True)
         chains.append([*chain, index[target]])
 
     preds: list[list[int]] = [[] for _ in layer]
@@ -309,42 +372,7 @@ def layout(tree: Tree) -> Layout:
     rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
     for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
         rows[layer[vertex]].append(vertex)
-    offsets = []
-    for row in rows:
-        gaps = [
-            BOX_GAP if a < len(node_ids) and b < len(node_ids) else LANE_GAP
-            for a, b in itertools.pairwise(row)
-        ]
-        offsets.append(_offsets(row, widths, gaps))
-
-    # Start from each row packed tight and centred, then sweep down (towards the vertices
-    # above) and up (towards those below), as Sugiyama-style drawings do; every sweep is
-    # linear in the vertices and edges, so the whole placement is too.
-    x = [0.0] * len(layer)
-    for row, row_offsets in zip(rows, offsets, strict=True):
-        for vertex, centre in zip(row, _place_row([0.0] * len(row), row_offsets), strict=True):
-            x[vertex] = centre
-    moved = 0.0
-    for sweep in range(2 * SWEEPS):
-        down = sweep % 2 == 0
-        if down and sweep and moved < SETTLED:
-            break
-        moved = 0.0 if down else moved
-        near = preds if down else succs
-        for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
-            row = rows[r]
-            desired = [
-                x[vertex]
-                if not near[vertex]
-                else x[near[vertex][0]]
-                if len(near[vertex]) == 1
-                else sum(x[n] for n in near[vertex]) / len(near[vertex])
-                for vertex in row
-            ]
-            placed = _place_row(desired, offsets[r])
-            moved = max(moved, max(map(abs, map(operator.sub, placed, map(x.__getitem__, row)))))
-            for vertex, centre in zip(row, placed, strict=True):
-                x[vertex] = centre
+    x = _place(rows, preds, succs, widths, len(node_ids))
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so
     # every arrow into a layer ends on the same line.
@@ -369,19 +397,6 @@ def layout(tree: Tree) -> Layout:
         left = x[vertex] + shift - w / 2
         boxes[node_id] = Box(node_id, _round(left), _round(tops[layer[vertex]]), w, h, lines)
 
-    def ports(box: Box, neighbours: list[float]) -> list[float]:
-        """Where several edges meet one side of a box: spread around its centre, in the
-        order of the vertices they come from or go to, so they do not cross at the box."""
-        count = len(neighbours)
-        step = min(box.w / (count + 1), PORT_STEP)
-        centre = box.x + box.w / 2
-        spots = [centre + (i - (count - 1) / 2) * step for i in range(count)]
-        order = sorted(range(count), key=lambda i: (neighbours[i], i))
-        result = [0.0] * count
-        for spot, i in zip(spots, order, strict=True):
-            result[i] = spot
-        return result
-
     out_port: dict[int, float] = {}
     in_port: dict[int, float] = {}
     by_source: dict[str, list[int]] = {}
@@ -390,10 +405,10 @@ def layout(tree: Tree) -> Layout:
         by_source.setdefault(source, []).append(k)
         by_target.setdefault(target, []).append(k)
     for source, ks in by_source.items():
-        spots = ports(boxes[source], [x[chains[k][0]] for k in ks])
+        spots = _ports(boxes[source], [x[chains[k][0]] for k in ks])
         out_port.update(zip(ks, spots, strict=True))
     for target, ks in by_target.items():
-        spots = ports(boxes[target], [x[chains[k][-2]] for k in ks])
+        spots = _ports(boxes[target], [x[chains[k][-2]] for k in ks])
         in_port.update(zip(ks, spots, strict=True))
 
     edges: list[Edge] = []
