@@ -130,6 +130,8 @@ def _em(char: str) -> float:
 
 def text_width(text: str, font_size: float) -> float:
     """The estimated rendered width of `text` in px, on the generous side."""
+    if text.isascii() and text.isprintable():  # the common case, looked up without calls
+        return sum(map(_ASCII_EM.__getitem__, text)) * font_size
     return sum(map(_em, text)) * font_size
 
 
