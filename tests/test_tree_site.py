@@ -51,8 +51,8 @@ def test_a_tree_fence_becomes_a_chart_and_steps(build_site):
     assert '<a href="other/#focus">our focus</a>' in html
     assert '<a href="other/#focus">Our focus page: Focus</a>' in html
     assert '<a href="other/">Our focus page</a>' in html
-    # `body` is Markdown (raw HTML allowed, as in the page); plain text is escaped.
-    assert "Say <b>no</b> kindly." in html
+    # `body` is Markdown whose raw HTML is shown as typed, never obeyed; plain text is escaped.
+    assert "Say &lt;b&gt;no&lt;/b&gt; kindly." in html
 
 
 def test_a_tree_problem_names_the_line_in_the_file_below_front_matter(build_site):

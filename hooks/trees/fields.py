@@ -24,6 +24,10 @@ class FieldRenderer:
             extensions=config["markdown_extensions"],
             extension_configs=config["mdx_configs"] or {},
         )
+        # Tree fields are text a writer types into YAML, shown in the walker too: raw HTML in
+        # them is shown as typed, never obeyed, so a field can carry no script or handler.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
         self._paths: _RelativePathTreeprocessor | None = None
         self._config = config
         self._files = files

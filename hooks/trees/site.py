@@ -139,5 +139,7 @@ def tree_links(tree: Tree) -> tuple[list[Link], list[BackLinkRule]]:
 
 def _field_links(text: MarkdownText, page: str) -> Iterator[Link]:
     for link in collect_links(text.text, page):
+        if link.kind == "html":
+            continue  # raw HTML in a field is shown as text (trees.fields), so it links nowhere
         pos = text.position_of(link.line - 1, link.col - 1)
         yield Link(page, pos.line, pos.col, link.target, link.kind)
