@@ -8,6 +8,8 @@ MkDocs 1.6.1 in pyproject.toml; writing a second resolver would let the two drif
 
 from __future__ import annotations
 
+import html
+
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -56,8 +58,11 @@ class FieldRenderer:
             target = self._page.file
         if target is None or target.page is None:
             return href, link.target  # a broken link: the link checker reports it
-        title = target.page.title or link.target
+        # MkDocs keeps page and heading titles as HTML ("Fish &amp; chips"); the renderer
+        # escapes what it is given, so it gets them as text.
+        title = html.unescape(target.page.title or link.target)
         section = _toc_title(target.page.toc, anchor) if anchor else None
+        section = html.unescape(section) if section else None
         return href, f"{title}: {section}" if section else title
 
 
