@@ -1,8 +1,8 @@
 """The decision-tree walker in real Chromium: walking, changing, sharing, copying, no JS.
 
-Each test builds a tiny site with the handbook's config and theme and browses it on
-127.0.0.1. The tree pages come from tests/data/walker/, markup written to the contract
-between the build and the walker, so these tests pin the walker's side of that contract.
+The tests browse a tiny site built once with the handbook's config, hooks and theme and
+served on 127.0.0.1; its two tree pages (tests/data/walker/) hold ```decision-tree fences,
+so the walker reads the markup the build really writes.
 Screenshots land in tests/screenshots/ for a person to look at.
 """
 
@@ -36,15 +36,10 @@ REFER = "Decline, and point them somewhere better"
 
 
 def site_files() -> dict[str, str]:
-    """A tiny handbook: the tree page, the pages its outcomes point to (linking back), home."""
-    tree = (DATA / "take-on-request.html").read_text(encoding="utf-8")
-    odd = (DATA / "odd-labels.html").read_text(encoding="utf-8")
+    """A tiny handbook: two tree pages, the pages their outcomes point to (linking back), home."""
     return {
         "index.md": "# Home\n\nBefore a yes: [should we take it on?](fit/take-on.md)\n",
-        "fit/take-on.md": (
-            "# Taking on requests\n\nWhen a request comes in.\n\n"
-            f"## Decide\n\n{tree}\nThat is all.\n"
-        ),
+        "fit/take-on.md": (DATA / "take-on.md").read_text(encoding="utf-8"),
         "fit/focus.md": (
             "# Focus\n\n## Core and periphery\n\nSee [the tree](take-on.md).\n\n"
             "## A little flexibility\n\nSome.\n"
@@ -52,8 +47,10 @@ def site_files() -> dict[str, str]:
         "fit/saying-no.md": (
             "# Saying no\n\n## Offer an alternative\n\nSee [the tree](take-on.md).\n"
         ),
-        "service/right-level.md": "# The right level\n\nSee [the tree](../fit/take-on.md).\n",
-        "odd.md": f"# Odd labels\n\n## Decide\n\n{odd}",
+        "service/right-level.md": (
+            "# The right level\n\nSee [the tree](../fit/take-on.md) and [odd labels](../odd.md).\n"
+        ),
+        "odd.md": (DATA / "odd.md").read_text(encoding="utf-8"),
     }
 
 
@@ -354,7 +351,7 @@ def record(base_url: str) -> str:
         "\n"
         "Outcome: Decline, and point them somewhere better\n"
         "Verdict: ✕ Decline\n"
-        f"Read next: Saying no well <{base_url}fit/saying-no/#offer-an-alternative>\n"
+        f"Read next: Saying no: Offer an alternative <{base_url}fit/saying-no/#offer-an-alternative>\n"
         "\n"
         f"Link to this step: {step_url(base_url, '0.1', 'refer')}\n"
     )
@@ -541,7 +538,7 @@ def test_instant_navigation_to_a_tree_page_starts_the_walker(page, base_url):
 def test_a_read_link_leads_to_its_page_by_instant_navigation(page, base_url):
     page.goto(step_url(base_url, "2", "refer"))
     page.evaluate("window.__samePage = true")
-    walker(page).get_by_role("link", name="Saying no well").click()
+    walker(page).get_by_role("link", name="Saying no: Offer an alternative").click()
     expect(page.locator("h1")).to_have_text(re.compile("^Saying no"))
     assert page.evaluate("window.__samePage") is True
 
