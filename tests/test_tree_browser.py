@@ -38,7 +38,10 @@ REFER = "Decline, and point them somewhere better"
 def site_files() -> dict[str, str]:
     """A tiny handbook: two tree pages, the pages their outcomes point to (linking back), home."""
     return {
-        "index.md": "# Home\n\nBefore a yes: [should we take it on?](fit/take-on.md)\n",
+        "index.md": (
+            "# Home\n\nBefore a yes: [should we take it on?](fit/take-on.md)\n\n"
+            "Or go straight to [declining](fit/take-on.md#take-on-request--refer).\n"
+        ),
         "fit/take-on.md": (DATA / "take-on.md").read_text(encoding="utf-8"),
         "fit/focus.md": (
             "# Focus\n\n## Core and periphery\n\nSee [the tree](take-on.md).\n\n"
@@ -351,7 +354,8 @@ def record(base_url: str) -> str:
         "\n"
         "Outcome: Decline, and point them somewhere better\n"
         "Verdict: ✕ Decline\n"
-        f"Read next: Saying no: Offer an alternative <{base_url}fit/saying-no/#offer-an-alternative>\n"
+        "Read next: Saying no: Offer an alternative"
+        f" <{base_url}fit/saying-no/#offer-an-alternative>\n"
         "\n"
         f"Link to this step: {step_url(base_url, '0.1', 'refer')}\n"
     )
@@ -533,6 +537,27 @@ def test_instant_navigation_to_a_tree_page_starts_the_walker(page, base_url):
     page.go_forward()
     expect(heading(page)).to_have_text(CUSTOMISABLE)
     assert page.evaluate("window.__samePage") is True
+
+
+def test_instant_navigation_to_a_step_anchor_shows_that_step_with_focus(page, base_url):
+    page.goto(base_url)
+    page.evaluate("window.__samePage = true")
+    page.get_by_role("link", name="declining").click()
+    expect(heading(page)).to_have_text(REFER)
+    expect(heading(page)).to_be_focused()
+    assert page.evaluate("window.__samePage") is True
+
+
+def test_a_link_in_the_text_to_a_step_shows_that_step(page, base_url):
+    page.goto(base_url + TREE_PAGE)
+    choose(page, "Partly")
+    page.get_by_role("link", name="how to decline").click()
+    expect(heading(page)).to_have_text(REFER)
+    expect(heading(page)).to_be_focused()
+    assert trail(page) == []
+    page.go_back()
+    expect(heading(page)).to_have_text(CUSTOMISABLE)
+    assert trail(page) == [f"{START} → Partly"]
 
 
 def test_a_read_link_leads_to_its_page_by_instant_navigation(page, base_url):

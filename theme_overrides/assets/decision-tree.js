@@ -313,9 +313,11 @@ function legacyCopy(value) {
   return ok;
 }
 
-for (const event of ["popstate", "hashchange"]) {
-  addEventListener(event, () => walkers.forEach((w) => w.restore()));
-}
+const restore = () => walkers.forEach((w) => w.restore());
+for (const event of ["popstate", "hashchange"]) addEventListener(event, restore);
+// Material takes over clicks on links to anchors of the same page (a search hit, a link in
+// the text) and sets the URL itself, without an event; it reports each new URL on `location$`.
+window.location$?.subscribe?.(restore);
 
 // Material's instant navigation swaps pages without a reload and announces each new page on
 // `document$`; without it (or before it loads) the page is ready when a module runs.
