@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -51,29 +52,37 @@ def site_files() -> dict[str, str]:
             "# Saying no\n\n## Offer an alternative\n\nSee [the tree](take-on.md).\n"
         ),
         "service/right-level.md": (
-            "# The right level\n\nSee [the tree](../fit/take-on.md) and [odd labels](../odd.md).\n"
+            "# The right level\n\nSee [the tree](../fit/take-on.md), [odd labels](../odd.md)"
+            " and [two trees](../two.md).\n"
         ),
         "odd.md": (DATA / "odd.md").read_text(encoding="utf-8"),
+        "two.md": (DATA / "two.md").read_text(encoding="utf-8"),
     }
 
 
 @pytest.fixture(scope="module")
-def base_url(serve, tmp_path_factory) -> str:
+def site_dir(tmp_path_factory) -> Path:
+    """Where the tiny site is built."""
+    return tmp_path_factory.mktemp("walker") / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(serve, site_dir) -> str:
     """The tiny site, built strictly for the address it is served at; ends in '/'.
 
     Material's instant navigation only takes over links to pages in the sitemap, whose URLs
     come from site_url, so the site is built for the test server's own address.
     """
-    root = tmp_path_factory.mktemp("walker")
+    root = site_dir.parent
     files = {**site_files(), "includes/glossary-terms.md": ""}
     for name, content in files.items():
         (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "docs" / name).write_text(content, encoding="utf-8")
     (root / "mkdocs.yml").write_text(tiny_config(root / "docs"), encoding="utf-8")
-    base = serve(root / "site")  # the server reads files per request: they may come later
+    base = serve(site_dir)  # the server reads files per request: they may come later
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HANDBOOK_SITE_URL", base)
-        built = build_into(root / "mkdocs.yml", root / "site")
+        built = build_into(root / "mkdocs.yml", site_dir)
     assert built.messages == []
     assert built.ok
     return base
@@ -329,6 +338,23 @@ def test_clicking_a_chart_node_jumps_there_and_a_visited_node_goes_back(page, ba
     assert marked(page, ".dt-node", "is-current") == ["scope-it"]
 
 
+def test_two_trees_on_one_page_keep_their_own_steps_in_one_url(page, base_url):
+    page.goto(base_url + "two/")
+    walker(page, "first").get_by_role("button", name="Right").click()
+    walker(page, "second").get_by_role("button", name="Up").click()
+    expected = f"{base_url}two/?dt-first=1&dt-second=0#second--up"
+    assert page.url == expected
+    page.reload()
+    expect(heading(page, "first")).to_have_text("First tree went right")
+    expect(heading(page, "second")).to_have_text("Second tree went up")
+    page.go_back()
+    expect(heading(page, "second")).to_have_text("Second tree, first question?")
+    expect(heading(page, "first")).to_have_text("First tree went right")
+    walker(page, "first").get_by_role("button", name="Start again").click()
+    assert page.url == f"{base_url}two/#first--one"
+    expect(heading(page, "first")).to_be_focused()
+
+
 def test_the_walker_attaches_once_however_often_it_is_started(page, base_url):
     page.goto(base_url + TREE_PAGE)
     expect(heading(page)).to_have_text(START)
@@ -566,6 +592,27 @@ def test_a_read_link_leads_to_its_page_by_instant_navigation(page, base_url):
     walker(page).get_by_role("link", name="Saying no: Offer an alternative").click()
     expect(page.locator("h1")).to_have_text(re.compile("^Saying no"))
     assert page.evaluate("window.__samePage") is True
+
+
+def test_without_material_the_walker_starts_on_its_own(new_page, base_url, site_dir):
+    # The tree as the build wrote it, read with scripts off, on a page with no Material.
+    plain = new_page(java_script_enabled=False)
+    plain.goto(base_url + TREE_PAGE)
+    markup = tree(plain).evaluate("element => element.outerHTML")
+    (site_dir / "plain").mkdir(exist_ok=True)
+    (site_dir / "plain" / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title>'
+        '<link rel="stylesheet" href="../assets/decision-tree.css">'
+        '<script type="module" src="../assets/decision-tree.js"></script></head>'
+        f"<body>{markup}</body></html>",
+        encoding="utf-8",
+    )
+    page = new_page()
+    page.goto(base_url + "plain/")
+    assert page.evaluate("typeof window.document$") == "undefined"
+    choose(page, "Not at all")
+    expect(heading(page)).to_have_text(REFER)
+    assert page.url == f"{base_url}plain/?dt-{TREE}=2#{TREE}--refer"
 
 
 # ---------------------------------------------------------------- weight and wiring

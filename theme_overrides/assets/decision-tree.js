@@ -83,7 +83,7 @@ export function walk(tree, origin, answers) {
 
 const indices = (state) => state.steps.map((s) => s.answer);
 
-/** The walk a URL names for this tree, and whether the URL names this tree at all. */
+/** The walk a URL names for this tree, and whether the reader should land on it. */
 export function fromUrl(tree, url) {
   const raw = new URLSearchParams(url.search).get(`dt-${tree.id}`);
   let hash = "";
@@ -105,7 +105,8 @@ export function fromUrl(tree, url) {
     const k = state.steps.findIndex((s) => s.node.id === anchor);
     state = k >= 0 ? walk(tree, state.origin, indices(state).slice(0, k)) : walk(tree, anchor, []);
   }
-  return { state, named: raw !== null || anchor !== null };
+  // Where several trees share a URL, the hash says which one the reader was last walking.
+  return { state, named: anchor !== null || (raw !== null && !url.hash.includes("--")) };
 }
 
 /** The URL of a step, keeping every query parameter that is not this tree's. */
@@ -320,6 +321,7 @@ for (const event of ["popstate", "hashchange"]) addEventListener(event, restore)
 window.location$?.subscribe?.(restore);
 
 // Material's instant navigation swaps pages without a reload and announces each new page on
-// `document$`; without it (or before it loads) the page is ready when a module runs.
+// `document$`; without Material, start once the page is parsed.
 if (window.document$?.subscribe) window.document$.subscribe(() => enhance());
+else if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => enhance());
 else enhance();
