@@ -152,6 +152,11 @@ def child_build(config_file: str, site_dir: str, result_file: str, profile: str 
         Path(profile + ".txt").write_text(
             profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
         )
+        # Library frames too (MkDocs, Material, Jinja), in a flat list of where time is spent.
+        Path(profile + "-flat.txt").write_text(
+            profiler.output_text(unicode=True, show_all=True, flat=True), encoding="utf-8"
+        )
+        profiler.last_session.save(profile + ".pyisession")  # `pyinstrument --load` reopens it
     result = {"build_s": build_s, "cpu_s": cpu_s, "ok": ok, "messages": messages}
     Path(result_file).write_text(json.dumps(result), encoding="utf-8")
 
@@ -426,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
             target = str(BENCH_OUT / f"profile-a-{pages}")
             run = run_child(folder / "mkdocs-a.yml", folder / "site-a", folder, profile=target)
             print(f"\nProfile of (a) at {pages} pages ({run.build_s:.2f} s under the profiler):")
-            print(f"  {target}.html\n  {target}.txt")
+            for suffix in (".html", ".txt", "-flat.txt", ".pyisession"):
+                print(f"  {target}{suffix}")
     finally:
         if args.keep:
             print(f"\nGenerated sites kept in {work}")
