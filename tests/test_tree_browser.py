@@ -355,6 +355,20 @@ def test_two_trees_on_one_page_keep_their_own_steps_in_one_url(page, base_url):
     expect(heading(page, "first")).to_be_focused()
 
 
+@pytest.mark.parametrize(
+    ("path", "tree_id", "level"),
+    [
+        pytest.param(TREE_PAGE, TREE, "H3", id="under-a-section-heading"),
+        pytest.param(ODD_PAGE, "odd-labels", "H2", id="right-under-the-page-title"),
+    ],
+)
+def test_the_walker_heading_sits_one_level_below_the_heading_before_the_tree(
+    page, base_url, path, tree_id, level
+):
+    page.goto(base_url + path)
+    assert heading(page, tree_id).evaluate("element => element.tagName") == level
+
+
 def test_the_walker_attaches_once_however_often_it_is_started(page, base_url):
     page.goto(base_url + TREE_PAGE)
     expect(heading(page)).to_have_text(START)

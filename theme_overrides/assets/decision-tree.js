@@ -46,7 +46,7 @@ function copy(el) {
   return c;
 }
 
-/** The tree as the build wrote it: id, start, title and nodes keyed by id. */
+/** The tree as the build wrote it: id, start, title, heading level and nodes keyed by id. */
 export function readTree(el) {
   const nodes = new Map();
   for (const s of el.querySelectorAll(".dt-steps > .dt-step")) {
@@ -55,7 +55,6 @@ export function readTree(el) {
       id: s.dataset.node,
       section: s,
       title: text(head),
-      level: head.tagName,
       outcome: s.classList.contains("dt-step-outcome"),
       answers: [...s.querySelectorAll(".dt-answer")].map((a) => ({
         label: text(a),
@@ -64,7 +63,17 @@ export function readTree(el) {
     });
   }
   if (!nodes.has(el.dataset.dtStart)) throw new Error("no start node");
-  return { id: el.dataset.dt, start: el.dataset.dtStart, title: text(el.querySelector(".dt-title")), nodes };
+  // The walker's heading sits one level below the page's heading before the tree, so the
+  // outline stays in order wherever the writer put the tree.
+  const scope = el.closest("article") || document.body;
+  const before = [...scope.querySelectorAll("h1, h2, h3, h4, h5")].filter(
+    (x) => x.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING && !el.contains(x),
+  );
+  const level = before.length
+    ? `H${Number(before.at(-1).tagName[1]) + 1}`
+    : el.querySelector(".dt-step-title").tagName;
+  const title = text(el.querySelector(".dt-title"));
+  return { id: el.dataset.dt, start: el.dataset.dtStart, title, level, nodes };
 }
 
 /** Follow `answers` (indices) from node `origin`; stops where an index leads nowhere. */
@@ -211,7 +220,7 @@ class Walker {
       ),
     );
     this.trail.hidden = !steps.length;
-    this.heading = h(node.level, { class: "dt-walker-title", tabindex: "-1" }, node.title);
+    this.heading = h(this.tree.level, { class: "dt-walker-title", tabindex: "-1" }, node.title);
     const sec = node.section;
     const verdict = [...sec.classList].find((c) => c.startsWith("dt-verdict-"));
     this.stage.className = `dt-stage ${verdict || ""}`;
