@@ -22,6 +22,7 @@ export function enhance(root = document) {
     } catch (error) {
       // Markup this module cannot read keeps its no-JS form rather than breaking the page.
       el.classList.remove("dt-js");
+      el.querySelector(".dt-walker")?.setAttribute("hidden", "");
       console.error("decision tree", el.id, error);
     }
   }
@@ -180,7 +181,8 @@ class Walker {
 
   /** Show the walk `state` already in the URL (after back, forward or a new hash). */
   restore() {
-    if (location.pathname !== this.path) return; // another page is about to replace this one
+    // A page being replaced by instant navigation, or already gone, has nothing to show.
+    if (!this.el.isConnected || location.pathname !== this.path) return;
     const { state } = fromUrl(this.tree, new URL(location.href));
     if (key(state) !== key(this.state)) this.show(state, true);
   }
@@ -300,7 +302,12 @@ class Walker {
       return;
     }
     // No way to write the clipboard here: show the record selected, for the reader to copy.
-    const area = h("textarea", { class: "dt-record", readonly: "", rows: "8", "aria-label": "Decision record" });
+    const area = h("textarea", {
+      class: "dt-record",
+      readonly: "",
+      rows: "8",
+      "aria-label": "Decision record",
+    });
     area.value = record;
     this.status.textContent = "Copy the text below";
     this.tools.append(area);
