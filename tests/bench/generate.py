@@ -180,7 +180,8 @@ def _plan(pages: int, trees: int, rng: random.Random) -> list[PagePlan]:
                 path = f"{folder}/article-{article_number:04d}.md"
                 title = f"Article {article_number}: " + _words(rng, 3)
                 plan.append(PagePlan(path, title, "article", _headings(rng, rng.randint(3, 6))))
-    # A section too small to hold its share of trees: place the rest wherever articles remain.
+    # Trees go one per section in turn; when there are more trees than sections, the rest
+    # replace the last articles planned.
     articles = [page for page in plan if page.kind == "article"]
     while tree_number < trees:
         tree_number += 1
