@@ -12,11 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from mkdocs.structure.files import Files
+
 from links.collect import collect_links
 from links.model import BackLinkRule, Link
 from problems import Problem
 from trees.check import check_site_trees
 from trees.fences import find_fences
+from trees.fields import FieldRenderer
 from trees.layout import layout
 from trees.model import MarkdownText, ReadLink, Tree
 from trees.parse import load_tree
@@ -92,6 +95,13 @@ class TreeSite:
         """Every tree that passed its own checks, page by page."""
         for slots in self.slots.values():
             yield from (slot.tree for slot in slots if slot.tree is not None)
+
+    def draw_all(self, files: Files, fields: FieldRenderer) -> None:
+        """Draw the trees into the rendered content of every page that holds one."""
+        for src, file in ((src, files.get_file_from_path(src)) for src in self.slots):
+            if file is not None and file.page is not None and file.page.content is not None:
+                draw = fields.for_page(file.page)
+                file.page.content = self.draw(src, file.page.content, draw.markdown, draw.read_link)
 
     def draw(
         self,

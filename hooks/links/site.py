@@ -1,0 +1,68 @@
+"""Every link of one build: gathered page by page, checked once the whole site is rendered.
+
+`LinkSite` is what the hook file holds between MkDocs events. It turns MkDocs' pages and
+files into the plain inputs of `check_site`, so the checking itself stays free of MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from links.check import check_site
+from links.collect import collect_links, collect_nav_links
+from links.index import anchors_in, build_index
+from links.model import BackLinkRule, Link
+from problems import Problem
+
+
+@dataclass
+class LinkSite:
+    """The links, anchors and back-link rules of one build."""
+
+    links: list[Link] = field(default_factory=list)
+    anchors: dict[str, set[str]] = field(default_factory=dict)
+    rules: list[BackLinkRule] = field(default_factory=list)
+
+    def read_page(self, markdown: str, page: str, line_offset: int = 0) -> None:
+        """Collect a page's links; `line_offset` counts the front-matter lines MkDocs removed."""
+        for link in collect_links(markdown, page):
+            self.links.append(
+                Link(link.source, link.line + line_offset, link.col, link.target, link.kind)
+            )
+
+    def add(
+        self,
+        page: str,
+        links: Iterable[Link],
+        anchors: Iterable[str],
+        rules: Iterable[BackLinkRule],
+    ) -> None:
+        """Links, anchors and rules that a page's Markdown does not show (its decision trees)."""
+        self.links.extend(links)
+        self.anchors.setdefault(page, set()).update(anchors)
+        self.rules.extend(rules)
+
+    def read_html(self, page: str, html: str) -> None:
+        """Index the anchors of a page's rendered HTML."""
+        self.anchors.setdefault(page, set()).update(anchors_in(html))
+
+    def check(self, config: MkDocsConfig, files: Files) -> list[Problem]:
+        """Every link problem of the site: broken links and anchors, back-links, orphans."""
+        included = [file for file in files if file.inclusion.is_included()]
+        pages = {file.src_uri: file.url for file in included if file.is_documentation_page()}
+        static = {file.src_uri: file.url for file in included if not file.is_documentation_page()}
+        not_in_nav = [file.src_uri for file in included if not file.inclusion.is_in_nav()]
+        config_text = Path(config.config_file_path).read_text(encoding="utf-8")
+        return check_site(
+            self.links,
+            collect_nav_links(config_text),
+            self.rules,
+            build_index(pages, static, self.anchors),
+            site_url=config.site_url or "",
+            nav_pages=None if config.nav is None else not_in_nav,
+        )
