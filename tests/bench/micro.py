@@ -277,7 +277,11 @@ def bench_bytes() -> None:
         generated = generate(docs, pages=20, trees=1, tree_nodes=21, seed=4)
         config = Path(folder) / "mkdocs.yml"
         config.write_text(tiny_config(docs), encoding="utf-8")
-        built = build_into(config, Path(folder) / "site")
+        try:
+            built = build_into(config, Path(folder) / "site")
+        except Exception as error:  # hooks mid-change must not hide the figures printed above
+            print(f"  (skipped: the build raised {type(error).__name__}: {error})")
+            return
         if not built.ok:
             print("  (skipped: the site did not build:", "; ".join(built.messages[:3]), ")")
             return
