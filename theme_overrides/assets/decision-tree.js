@@ -5,16 +5,22 @@
  *
  * Every step has a URL: `?dt-T=I.J.K#T--N`, the answer indices chosen from the start, then
  * the current node's anchor. A walk that began elsewhere (a search hit or a click on the
- * chart) names its first node before a tilde: `?dt-T=N~I.J#T--M`. A bare `#T--N` shows N
- * with no answers so far. The query, not the hash, is the source of truth, because Material's
+ * chart) names its first node before a tilde: `?dt-T=N~I.J#T--M`, or `?dt-T=N~#T--N` before
+ * any answer. A bare `#T--N` (a search hit, a link) shows N with no answers so far. The query, not the hash, is the source of truth, because Material's
  * anchor tracking rewrites the hash as the reader scrolls.
  */
 
 const walkers = new Set();
+// The walk of each tree on the page shown. Material swaps in a fresh copy of the same page
+// after some in-page links (with a URL that lost the walk), and the reader keeps the walk.
+const walks = new Map();
+let shown = null;
 
 /** Enhance every decision tree under `root` that is not enhanced yet. */
 export function enhance(root = document) {
   for (const w of walkers) if (!w.el.isConnected) walkers.delete(w);
+  if (shown !== location.pathname) walks.clear();
+  shown = location.pathname;
   for (const el of root.querySelectorAll(".dt[data-dt]")) {
     if (el.classList.contains("dt-js")) continue; // never attach twice
     try {
@@ -116,7 +122,8 @@ export function fromUrl(tree, url) {
     state = k >= 0 ? walk(tree, state.origin, indices(state).slice(0, k)) : walk(tree, anchor, []);
   }
   // Where several trees share a URL, the hash says which one the reader was last walking.
-  return { state, named: anchor !== null || (raw !== null && !url.hash.includes("--")) };
+  const named = anchor !== null || (raw !== null && !url.hash.includes("--"));
+  return { state, named, mentioned: anchor !== null || raw !== null };
 }
 
 /** The URL of a step, keeping every query parameter that is not this tree's. */
@@ -124,10 +131,10 @@ export function toUrl(tree, state, href = location.href) {
   const url = new URL(href);
   const key = `dt-${tree.id}`;
   const parts = url.search.slice(1).split("&").filter((p) => p && p.split("=")[0] !== key);
-  if (state.steps.length) {
-    const from = state.origin === tree.start ? "" : `${state.origin}~`;
-    parts.push(`${key}=${from}${indices(state).join(".")}`);
-  }
+  // A walk from elsewhere keeps its first node in the query even with no answers yet: the
+  // hash alone would not survive Material's anchor tracking.
+  const from = state.origin === tree.start ? "" : `${state.origin}~`;
+  if (from || state.steps.length) parts.push(`${key}=${from}${indices(state).join(".")}`);
   url.search = parts.length ? `?${parts.join("&")}` : "";
   url.hash = `${tree.id}--${state.node.id}`;
   return url.href;
@@ -154,9 +161,17 @@ class Walker {
     box.replaceChildren(this.live, this.trail, this.stage, this.tools);
     box.hidden = false;
     el.querySelector(".dt-chart")?.addEventListener("click", (e) => this.chart(e));
-    const { state, named } = fromUrl(this.tree, new URL(location.href));
-    this.show(state, named);
-    if (named && document.readyState !== "complete") {
+    const found = fromUrl(this.tree, new URL(location.href));
+    let state = found.state;
+    const kept = walks.get(this.tree.id);
+    if (!found.mentioned && kept) {
+      state = walk(this.tree, kept.origin, kept.answers) || state;
+      const url = new URL(toUrl(this.tree, state));
+      url.hash = location.hash;
+      history.replaceState(history.state, "", url.href);
+    }
+    this.show(state, found.named);
+    if (found.named && document.readyState !== "complete") {
       // The browser's own jump to the URL's anchor comes later and takes focus away.
       addEventListener("load", () => setTimeout(() => this.refocus()), { once: true });
     }
@@ -179,11 +194,13 @@ class Walker {
     this.show(state, true);
   }
 
-  /** Show the walk `state` already in the URL (after back, forward or a new hash). */
-  restore() {
+  /** Show the walk the URL names, after back or forward (`popped`) or a link to an anchor. */
+  restore(popped) {
     // A page being replaced by instant navigation, or already gone, has nothing to show.
     if (!this.el.isConnected || location.pathname !== this.path) return;
-    const { state } = fromUrl(this.tree, new URL(location.href));
+    const { state, mentioned } = fromUrl(this.tree, new URL(location.href));
+    // A link to another anchor of the page (the table of contents, say) leaves the walk be.
+    if (!mentioned && !popped) return;
     if (key(state) !== key(this.state)) this.show(state, true);
   }
 
@@ -203,6 +220,7 @@ class Walker {
   show(state, focus) {
     const { node, steps } = state;
     this.state = state;
+    walks.set(this.tree.id, { origin: state.origin, answers: indices(state) });
     this.trail.replaceChildren(
       ...steps.map((s, k) =>
         h(
@@ -330,11 +348,18 @@ function legacyCopy(value) {
   return ok;
 }
 
-const restore = () => walkers.forEach((w) => w.restore());
-for (const event of ["popstate", "hashchange"]) addEventListener(event, restore);
+const restore = (popped) => walkers.forEach((w) => w.restore(popped));
+// A jump to an anchor fires popstate too (Material makes one after each in-page link); the
+// Navigation API tells a real back or forward apart. Without it, every popstate counts.
+let traversing = !window.navigation;
+window.navigation?.addEventListener("navigate", (e) => {
+  traversing = e.navigationType === "traverse";
+});
+addEventListener("popstate", () => restore(traversing));
+addEventListener("hashchange", () => restore(false));
 // Material takes over clicks on links to anchors of the same page (a search hit, a link in
 // the text) and sets the URL itself, without an event; it reports each new URL on `location$`.
-window.location$?.subscribe?.(restore);
+window.location$?.subscribe?.(() => restore(false));
 
 // Material's instant navigation swaps pages without a reload and announces each new page on
 // `document$`; without Material, start once the page is parsed.
