@@ -267,6 +267,19 @@ def _sizes(data: bytes) -> str:
     return f"{len(data):>9,} B raw {len(gzip.compress(data, 9)):>8,} B gzipped"
 
 
+def _element(page_html: bytes, opening: bytes) -> bytes:
+    """The first div starting with `opening`, up to its matching end tag (b"" if none)."""
+    start = page_html.find(opening)
+    if start < 0:
+        return b""
+    depth = 0
+    for tag in re.finditer(rb"<div\b|</div>", page_html[start:]):
+        depth += 1 if tag.group(0) != b"</div>" else -1
+        if depth == 0:
+            return page_html[start : start + tag.end()]
+    return b""
+
+
 def bench_bytes() -> None:
     """Build a small synthetic site with the hooks and weigh one tree page."""
     print("\nBytes shipped by a tree page (21-node tree)")
@@ -292,9 +305,12 @@ def bench_bytes() -> None:
             svgs = [s for s in re.findall(rb"<svg.*?</svg>", page_html, re.S) if len(s) > 2000]
         print(f"  page HTML           {_sizes(page_html)}")
         print(f"  inline SVG (chart)  {_sizes(b''.join(svgs))}  ({len(svgs)} chart)")
-        steps = re.search(rb'<div class="dt-steps">.*?</div>\s*</div>', page_html, re.S)
+        steps = _element(page_html, b'<div class="dt-steps"')
         if steps:
-            print(f"  steps (no-JS HTML)  {_sizes(steps.group(0))}")
+            print(f"  steps (no-JS HTML)  {_sizes(steps)}")
+        tree = _element(page_html, b'<div class="dt"')
+        if tree:
+            print(f"  whole tree block    {_sizes(tree)}")
         assets = sorted((ROOT / "theme_overrides" / "assets").rglob("*"))
         ours = [a for a in assets if a.suffix in (".js", ".css")]
         if not ours:
