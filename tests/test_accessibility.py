@@ -1,0 +1,273 @@
+"""Every page of the real handbook in Chromium: axe-core, verdict contrast, no outside requests.
+
+One pass visits every built page in the light palette and one in the dark, each in a single
+browser context held to the suite's guard (any request to another host is refused and
+recorded). On each page it runs axe-core (the copy shipped in axe-playwright-python,
+injected from disk, never fetched) and reads the colours of every verdict. The tests below
+assert on what the pass found; a short keyboard walk of a real tree closes the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import Guard, open_page
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PALETTES = {"light": "default", "dark": "slate"}
+AA_TEXT = 4.5
+# Every axe rule in the light palette; in the dark one only what a palette changes, colour.
+AXE_OPTIONS = {
+    "light": {"resultTypes": ["violations"]},
+    "dark": {
+        "resultTypes": ["violations"],
+        "runOnly": {"type": "rule", "values": ["color-contrast"]},
+    },
+}
+# Violations known and not yet fixed, as (rule, element) on every page where they occur; the
+# test fails if one disappears, so this list stays true.
+KNOWN = {
+    # Material 9.8.2 labels each nav section by its label element; with navigation.sections
+    # and navigation.indexes the first section's nav and its parent end up with the same
+    # name. Fixing it means overriding Material's nav partials.
+    ("landmark-unique", 'nav[aria-labelledby="__nav_2_label"]'),
+    # Material puts its instant-navigation progress bar outside every landmark.
+    ("region", ".md-progress"),
+}
+KNOWN_ON_ONE_PAGE = {
+    # These comparison tables leave their top-left header cell empty: a word there would
+    # tell screen-reader users what the first column holds.
+    (f"{page}/index.html", "empty-table-header", "th:nth-child(1)")
+    for page in ("fit/value-proposition", "not-right/products-vs-services", "not-right/three-cases")
+}
+
+# The colours of each verdict element and what lies behind it, as the browser computes them.
+# An SVG outcome's text is drawn on its box's fill; other verdict text on the first ancestor
+# with a background.
+VERDICT_COLOURS = """() => {
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      if (bg && bg !== "transparent" && !/, 0\\)$/.test(bg)) return bg;
+    }
+    return getComputedStyle(document.body).backgroundColor;
+  };
+  const page = getComputedStyle(document.body).backgroundColor;
+  const found = [];
+  for (const el of document.querySelectorAll(".dt-verdict")) {
+    if (!el.getClientRects().length) continue;
+    found.push({where: "text " + el.closest("[class*=dt-verdict-]").className,
+                fg: getComputedStyle(el).color, bg: behind(el), page});
+  }
+  for (const node of document.querySelectorAll(".dt-node-outcome")) {
+    found.push({where: "chart " + node.getAttribute("class"),
+                fg: getComputedStyle(node.querySelector("text")).fill,
+                bg: getComputedStyle(node.querySelector("rect")).fill, page});
+  }
+  return found;
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page showed in one palette."""
+
+    violations: list[tuple[str, str, str]] = field(default_factory=list)  # rule, target, why
+    colours: list[dict] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every HTML page the build wrote, as paths under the site folder."""
+    return sorted(
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if not path.relative_to(site).as_posix().startswith("assets/")
+    )
+
+
+def flagged(violation: dict) -> list[tuple[str, str, str]]:
+    """One (rule, selector, impact and summary) per element axe flagged."""
+    return [
+        (
+            violation["id"],
+            " ".join(map(str, node["target"])),
+            f"({violation['impact']}) {node.get('failureSummary', '').splitlines()[-1].strip()}",
+        )
+        for node in violation["nodes"]
+    ]
+
+
+def parse_colour(text: str) -> tuple[float, float, float, float]:
+    """An rgb()/rgba() string from getComputedStyle as red, green, blue (0-255) and alpha."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", text)]
+    assert len(numbers) in (3, 4), text
+    return (*numbers[:3], numbers[3] if len(numbers) == 4 else 1.0)  # type: ignore[return-value]
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance."""
+
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: str, bg: str, page_bg: str) -> float:
+    """WCAG contrast of `fg` over `bg`, each blended over what lies behind it when translucent."""
+
+    def blend(colour: str, under: tuple[float, float, float]) -> tuple[float, float, float]:
+        *rgb, alpha = parse_colour(colour)
+        return tuple(alpha * c + (1 - alpha) * u for c, u in zip(rgb, under, strict=True))  # type: ignore[return-value]
+
+    back = blend(bg, blend(page_bg, (255, 255, 255)))
+    front = blend(fg, back)
+    high, low = sorted((luminance(front), luminance(back)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("fg", "bg", "expected"),
+    [
+        ("rgb(0, 0, 0)", "rgb(255, 255, 255)", 21.0),
+        ("rgb(255, 255, 255)", "rgb(255, 255, 255)", 1.0),
+        ("rgb(118, 118, 118)", "rgb(255, 255, 255)", 4.54),
+        ("rgba(0, 0, 0, 0.5)", "rgb(255, 255, 255)", 3.98),
+    ],
+)
+def test_contrast_is_computed_as_wcag_defines_it(fg, bg, expected):
+    assert round(contrast(fg, bg, "rgb(255, 255, 255)"), 2) == expected
+
+
+# ---------------------------------------------------------------- one pass over every page
+
+
+@pytest.fixture(scope="module")
+def visits(browser, handbook_site, serve) -> dict[tuple[str, str], Visit]:
+    """(palette, page) -> what that page showed; every page in both palettes."""
+    assert handbook_site.ok, handbook_site.messages
+    base = serve(handbook_site.site_dir)
+    pages = built_pages(handbook_site.site_dir)
+    axe = Axe()
+    found: dict[tuple[str, str], Visit] = {}
+    for palette, scheme in PALETTES.items():
+        guard = Guard()
+        page = open_page(browser, guard, viewport={"width": 1280, "height": 900},
+                         color_scheme=palette)  # fmt: skip
+        try:
+            for path in pages:
+                outside, errors = len(guard.outside), len(guard.errors)
+                page.goto(base + path, wait_until="load")
+                expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+                visit = Visit()
+                results = axe.run(page, options=AXE_OPTIONS[palette])
+                for violation in results.response["violations"]:
+                    visit.violations += flagged(violation)
+                visit.colours = page.evaluate(VERDICT_COLOURS)
+                visit.outside = guard.outside[outside:]
+                visit.errors = guard.errors[errors:]
+                found[palette, path] = visit
+        finally:
+            page.context.close()
+    return found
+
+
+def test_every_page_of_the_sitemap_is_visited(visits, handbook_site):
+    sitemap = ET.parse(handbook_site.site_dir / "sitemap.xml").getroot()
+    locations = [element.text or "" for element in sitemap.iter() if element.tag.endswith("loc")]
+    paths = {urlsplit(location).path.lstrip("/") + "index.html" for location in locations}
+    visited = {path for _, path in visits}
+    assert len(paths) > 20
+    assert paths <= visited, sorted(paths - visited)
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_axe_finds_no_violations_on_any_page(visits, palette):
+    new, seen = [], set()
+    for (p, path), visit in visits.items():
+        for rule, target, why in visit.violations if p == palette else ():
+            if (rule, target) in KNOWN or (path, rule, target) in KNOWN_ON_ONE_PAGE:
+                seen.add((rule, target) if (rule, target) in KNOWN else (path, rule, target))
+            else:
+                new.append(f"{path}: {rule} at {target} {why}")
+    assert new == [], "axe-core violations:\n" + "\n".join(new)
+    if palette == "light":
+        assert seen == KNOWN | KNOWN_ON_ONE_PAGE, "fixed: remove from KNOWN"
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_every_verdict_reads_at_aa_contrast(visits, palette):
+    low = []
+    checked = 0
+    for (p, path), visit in visits.items():
+        if p != palette:
+            continue
+        for colour in visit.colours:
+            checked += 1
+            ratio = contrast(colour["fg"], colour["bg"], colour["page"])
+            if ratio < AA_TEXT:
+                low.append(
+                    f"{path}: {colour['where']}: {colour['fg']} on {colour['bg']}: {ratio:.2f}"
+                )
+    assert checked >= 3, "no verdicts found: the handbook's trees did not draw"
+    assert low == [], "verdicts below 4.5:1:\n" + "\n".join(low)
+
+
+def test_no_page_requests_another_host_or_throws(visits):
+    outside = {f"{palette} {path}": visit.outside for (palette, path), visit in visits.items()
+               if visit.outside}  # fmt: skip
+    errors = {f"{palette} {path}": visit.errors for (palette, path), visit in visits.items()
+              if visit.errors}  # fmt: skip
+    assert outside == {}
+    assert errors == {}
+
+
+# ---------------------------------------------------------------- keyboard
+
+
+def tree_page(site: Path) -> tuple[str, str, str]:
+    """The first built page holding a tree: its path, the tree id and its start node."""
+    for path in built_pages(site):
+        found = re.search(r'data-dt="([^"]+)" data-dt-start="([^"]+)"', (site / path).read_text())
+        if found:
+            return path, found[1], found[2]
+    raise AssertionError("no page of the handbook holds a tree")
+
+
+def test_keyboard_alone_walks_a_tree_and_each_new_step_is_announced(
+    page: Page, handbook_site, serve
+):
+    path, tree_id, start = tree_page(handbook_site.site_dir)
+    page.goto(f"{serve(handbook_site.site_dir)}{path}#{tree_id}--{start}")
+    walker = page.locator(f"#tree-{tree_id} .dt-walker")
+    title = walker.locator(".dt-walker-title")
+    live = walker.locator("[aria-live=polite]")
+    expect(title).to_be_focused()
+    for number in range(2, 30):
+        for _ in range(10):  # past any links in the question's help, to the first answer
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('dt-choice')"):
+                break
+        else:
+            raise AssertionError(f"Tab never reached an answer of '{title.inner_text()}'")
+        page.keyboard.press("Enter")
+        expect(title).to_be_focused()
+        if walker.locator(".dt-stage .dt-verdict").count():
+            verdict = walker.locator(".dt-stage .dt-verdict").inner_text()
+            expect(live).to_have_text(f"Outcome: {title.inner_text()}. {verdict}")
+            break
+        expect(live).to_have_text(f"Question {number}: {title.inner_text()}")
+    else:
+        raise AssertionError("the walk never reached an outcome")
