@@ -147,7 +147,7 @@ ids = st.one_of(
     st.just("a" * 64),
 )
 # Text a writer might type: any letters, marks, symbols and spaces, from any script, plus
-# the words YAML 1.1 would misread. No control characters: those never reach a page.
+# the words YAML 1.1 would misread. No control characters: YAML refuses them (see the last test).
 letters = st.characters(exclude_categories=("Cs", "Cc", "Cn", "Co"))
 text_strategy = st.one_of(
     st.text(letters, min_size=1, max_size=60),
