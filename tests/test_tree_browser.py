@@ -401,6 +401,16 @@ def test_the_walker_heading_sits_one_level_below_the_heading_before_the_tree(
     assert heading(page, tree_id).evaluate("element => element.tagName") == level
 
 
+def test_a_chart_node_opens_by_keyboard_too(page, base_url):
+    page.goto(step_url(base_url, None, "core"))
+    expect(heading(page)).to_be_focused()
+    tree(page).locator(".dt-node[data-node=take-it]").focus()
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text(TAKE_IT)
+    expect(heading(page)).to_be_focused()
+    assert pushed_url(page) == step_url(base_url, "take-it~", "take-it")
+
+
 def test_the_walker_attaches_once_however_often_it_is_started(page, base_url):
     page.goto(base_url + TREE_PAGE)
     expect(heading(page)).to_have_text(START)
