@@ -274,6 +274,10 @@ def _mark(value: float, limit: float, at_most: bool = True) -> str:
     return "meets" if met else "MISSES"
 
 
+def _times(value: float) -> str:
+    return f"{value:6.1f}x" if value == value else "    n/a"
+
+
 def _figure(runs: dict[str, Run], variant: str, metric: str) -> float:
     # A timed-out build's times are lower bounds, still worth comparing; a failed one's are not.
     run = runs.get(variant)
@@ -294,8 +298,8 @@ def ratios(runs: dict[str, Run], metric: str) -> dict[str, float]:
         "a/c": _ratio(a, c),
         "a-b": hooks_cost,
         "d-c": proofer_cost,
-        # Hooks that cost nothing measurable are "infinitely" cheaper, not undefined.
-        "cheaper": proofer_cost / hooks_cost if hooks_cost > 0 else float("inf"),
+        # Hooks that cost less than the noise between runs (a-b <= 0) give no ratio at all.
+        "cheaper": proofer_cost / hooks_cost if hooks_cost > 0 else float("nan"),
     }
 
 
@@ -331,9 +335,13 @@ def report(results: dict[int, dict[str, Run]]) -> str:
             f"{wall['d-c']:7.2f} s | {cpu['d-c']:7.2f} s"
         )
         lines.append(
-            f"  link checking cheaper   {wall['cheaper']:6.1f}x | {cpu['cheaper']:6.1f}x"
+            f"  link checking cheaper   {_times(wall['cheaper'])} | {_times(cpu['cheaper'])}"
             f"   target >= 10x: {_mark(cpu['cheaper'], 10, at_most=False)}"
-            "  (a-b is all hook work, trees included: an upper bound)"
+            + (
+                "  (a-b <= 0: the hooks cost less than the noise between runs)"
+                if not cpu["a-b"] > 0
+                else "  (a-b is all hook work, trees included: an upper bound)"
+            )
             + ("  (d timed out: at least this)" if runs.get("d") and runs["d"].timed_out else "")
         )
         lines.append(
