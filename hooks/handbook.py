@@ -6,8 +6,12 @@ packages are imported here at the top, never lazily inside a handler.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from mkdocs.exceptions import PluginError
 
 from links.collect import line_offset
 from links.site import LinkSite
@@ -35,12 +39,43 @@ def _report(problems: Iterable[Problem]) -> None:
         log.warning(str(problem))
 
 
+Handler = TypeVar("Handler", bound=Callable[..., object])
+
+
+def _no_traceback(handler: Handler) -> Handler:
+    """Turn a fault in the hooks themselves into one clear line, never a traceback.
+
+    Writers' mistakes are reported as problems; this catches only what should never happen,
+    names the page, and keeps the traceback for `mkdocs build --verbose`.
+    """
+
+    @functools.wraps(handler)
+    def guarded(*args: object, **kwargs: object) -> object:
+        try:
+            return handler(*args, **kwargs)
+        except PluginError:
+            raise
+        except Exception as error:
+            page = kwargs.get("page")
+            where = f" while reading docs/{page.file.src_uri}" if page is not None else ""
+            log.debug("the handbook's hooks failed", exc_info=True)
+            raise PluginError(
+                f"the handbook's hooks failed{where}: {type(error).__name__}: {error}. "
+                "This is a fault in hooks/, not in your page: run `mkdocs build --verbose` "
+                "for the details and report them."
+            ) from error
+
+    return guarded  # type: ignore[return-value]
+
+
+@_no_traceback
 def on_config(config):
     global _build
     _build = _Build()  # `mkdocs serve` rebuilds in the same process: forget the last build
     return config
 
 
+@_no_traceback
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, offset = page.file.src_uri, line_offset(page.file.content_string, markdown)
@@ -51,11 +86,13 @@ def on_page_markdown(markdown, page, config, files):
     return found.markdown
 
 
+@_no_traceback
 def on_page_content(html, page, config, files):
     _build.links.read_html(page.file.src_uri, html)
     return html
 
 
+@_no_traceback
 def on_env(env, config, files):
     _report(_build.trees.check())
     # Trees are drawn now, not while their page renders: `read` links show the titles of
