@@ -79,7 +79,9 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, offset = page.file.src_uri, line_offset(page.file.content_string, markdown)
-    _build.links.read_page(markdown, src, offset)
+    unrenderable = _build.links.read_page(markdown, src, offset)
+    if unrenderable:
+        raise PluginError("\n".join(str(problem) for problem in unrenderable))
     found = _build.trees.read_page(markdown, src, offset)
     _report(found.problems)
     _build.links.add(src, found.links, found.anchors, found.rules)

@@ -28,3 +28,14 @@ def test_every_event_handler_is_guarded(event):
     import handbook
 
     assert getattr(handbook, event).__wrapped__ is not None
+
+
+def test_a_link_mkdocs_cannot_render_stops_the_build_with_its_place(build_site):
+    # MkDocs itself raises on such a URL while rendering; the hooks stop first, with a message.
+    built = build_site({"index.md": "# Home\n\nA [bad](http://[::1) link.\n"})
+    assert not built.ok
+    assert built.messages == [
+        "Error reading page 'index.md':",
+        "docs/index.md:3:10: broken link 'http://[::1': it is not a valid URL; check its "
+        "brackets and slashes",
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -28,12 +29,27 @@ class LinkSite:
     anchors: dict[str, set[str]] = field(default_factory=dict)
     rules: list[BackLinkRule] = field(default_factory=list)
 
-    def read_page(self, markdown: str, page: str, line_offset: int = 0) -> None:
-        """Collect a page's links; `line_offset` counts the front-matter lines MkDocs removed."""
-        for link in collect_links(markdown, page):
-            self.links.append(
-                Link(link.source, link.line + line_offset, link.col, link.target, link.kind)
-            )
+    def read_page(self, markdown: str, page: str, line_offset: int = 0) -> list[Problem]:
+        """Collect a page's links; `line_offset` counts the front-matter lines MkDocs removed.
+
+        Returns the links MkDocs itself cannot render (it crashes on a URL such as
+        `http://[::1`), which must stop the build before MkDocs renders the page.
+        """
+        fatal = []
+        for found in collect_links(markdown, page):
+            link = Link(found.source, found.line + line_offset, found.col, found.target, found.kind)
+            self.links.append(link)
+            if link.kind != "html" and not _splits(link.target):
+                fatal.append(
+                    Problem(
+                        f"docs/{page}",
+                        link.line,
+                        link.col,
+                        f"broken link '{link.target}': it is not a valid URL; check its "
+                        "brackets and slashes",
+                    )
+                )
+        return fatal
 
     def add(
         self,
@@ -66,3 +82,11 @@ class LinkSite:
             site_url=config.site_url or "",
             nav_pages=None if config.nav is None else not_in_nav,
         )
+
+
+def _splits(target: str) -> bool:
+    try:
+        urlsplit(target)
+    except ValueError:
+        return False
+    return True
