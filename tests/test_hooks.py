@@ -36,6 +36,6 @@ def test_a_link_mkdocs_cannot_render_stops_the_build_with_its_place(build_site):
     assert not built.ok
     assert built.messages == [
         "Error reading page 'index.md':",
-        "docs/index.md:3:10: broken link 'http://[::1': it is not a valid URL; check its "
+        "docs/index.md:3:9: broken link 'http://[::1': it is not a valid URL; check its "
         "brackets and slashes",
     ]
