@@ -1,10 +1,12 @@
 """Every page of the real handbook in Chromium: axe-core, verdict contrast, no outside requests.
 
-One pass visits every built page in the light palette and one in the dark, each in a single
-browser context held to the suite's guard (any request to another host is refused and
-recorded). On each page it runs axe-core (the copy shipped in axe-playwright-python,
-injected from disk, never fetched) and reads the colours of every verdict. The tests below
-assert on what the pass found; a short keyboard walk of a real tree closes the file.
+One pass visits every built page in the light palette and in the dark, each palette in a
+single browser context held to the suite's guard (any request to another host is refused and
+recorded). On each page it runs axe-core (the copy shipped in axe-playwright-python, added
+from disk to every page the context opens, never fetched) and reads the colours of every
+verdict. The two palettes' pages run side by side: while axe checks a page in one, the other
+loads. The tests below assert on what the pass found; a short keyboard walk of a real tree
+closes the file.
 """
 
 from __future__ import annotations
@@ -15,14 +17,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+import axe_playwright_python
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from conftest import Guard, open_page
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PALETTES = {"light": "default", "dark": "slate"}
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 AA_TEXT = 4.5
 # Every axe rule in the light palette; in the dark one only what a palette changes, colour.
 AXE_OPTIONS = {
@@ -32,23 +35,10 @@ AXE_OPTIONS = {
         "runOnly": {"type": "rule", "values": ["color-contrast"]},
     },
 }
-# Violations known and not yet fixed, as (rule, element) on every page where they occur; the
-# test fails if one disappears, so this list stays true.
-KNOWN = {
-    # With navigation.indexes, Material 9.8.2 names each section's nav by a label that
-    # holds only the expand icon (the section's title is in the index link beside it), so
-    # the section navs all have the same empty name. Fixing it means overriding Material's
-    # nav-item partial.
-    ("landmark-unique", 'nav[aria-labelledby="__nav_2_label"]'),
-    # Material puts its instant-navigation progress bar outside every landmark.
-    ("region", ".md-progress"),
-}
-KNOWN_ON_ONE_PAGE = {
-    # These comparison tables leave their top-left header cell empty: a word there would
-    # tell screen-reader users what the first column holds.
-    (f"{page}/index.html", "empty-table-header", "th:nth-child(1)")
-    for page in ("fit/value-proposition", "not-right/products-vs-services", "not-right/three-cases")
-}
+# axe.run starts without being awaited, so the light page checks itself while the dark one
+# loads (each context has its own renderer); AXE_RESULTS then waits for the answer.
+START_AXE = "(options) => { window.handbookAxe = axe.run(document, options); }"
+AXE_RESULTS = "() => window.handbookAxe"
 
 # The colours of each verdict element and what lies behind it, as the browser computes them.
 # An SVG outcome's text is drawn on its box's fill; other verdict text on the first ancestor
@@ -160,27 +150,35 @@ def visits(browser, handbook_site, serve) -> dict[tuple[str, str], Visit]:
     """(palette, page) -> what that page showed; every page in both palettes."""
     assert handbook_site.ok, handbook_site.messages
     base = serve(handbook_site.site_dir)
-    pages = built_pages(handbook_site.site_dir)
-    axe = Axe()
     found: dict[tuple[str, str], Visit] = {}
-    for palette, scheme in PALETTES.items():
-        guard = Guard()
-        page = open_page(browser, guard, viewport={"width": 1280, "height": 900},
-                         color_scheme=palette)  # fmt: skip
-        try:
-            for path in pages:
-                outside, errors = len(guard.outside), len(guard.errors)
+    lanes: dict[str, tuple[Page, Guard]] = {}
+    try:
+        for palette in PALETTES:
+            guard = Guard()
+            page = open_page(browser, guard, viewport={"width": 1280, "height": 900},
+                             color_scheme=palette)  # fmt: skip
+            page.context.add_init_script(path=AXE_SCRIPT)
+            lanes[palette] = page, guard
+        for path in built_pages(handbook_site.site_dir):
+            before, colours = {}, {}
+            for palette, (page, guard) in lanes.items():
+                before[palette] = len(guard.outside), len(guard.errors)
                 page.goto(base + path, wait_until="load")
-                expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
-                visit = Visit()
-                results = axe.run(page, options=AXE_OPTIONS[palette])
-                for violation in results.response["violations"]:
+                expect(page.locator("body")).to_have_attribute(
+                    "data-md-color-scheme", PALETTES[palette]
+                )
+                colours[palette] = page.evaluate(VERDICT_COLOURS)
+                page.evaluate(START_AXE, AXE_OPTIONS[palette])
+            for palette, (page, guard) in lanes.items():
+                outside, errors = before[palette]
+                visit = Visit(colours=colours[palette])
+                for violation in page.evaluate(AXE_RESULTS)["violations"]:
                     visit.violations += flagged(violation)
-                visit.colours = page.evaluate(VERDICT_COLOURS)
                 visit.outside = guard.outside[outside:]
                 visit.errors = guard.errors[errors:]
                 found[palette, path] = visit
-        finally:
+    finally:
+        for page, _ in lanes.values():
             page.context.close()
     return found
 
@@ -196,16 +194,13 @@ def test_every_page_of_the_sitemap_is_visited(visits, handbook_site):
 
 @pytest.mark.parametrize("palette", PALETTES)
 def test_axe_finds_no_violations_on_any_page(visits, palette):
-    new, seen = [], set()
-    for (p, path), visit in visits.items():
-        for rule, target, why in visit.violations if p == palette else ():
-            if (rule, target) in KNOWN or (path, rule, target) in KNOWN_ON_ONE_PAGE:
-                seen.add((rule, target) if (rule, target) in KNOWN else (path, rule, target))
-            else:
-                new.append(f"{path}: {rule} at {target} {why}")
-    assert new == [], "axe-core violations:\n" + "\n".join(new)
-    if palette == "light":
-        assert seen == KNOWN | KNOWN_ON_ONE_PAGE, "fixed: remove from KNOWN"
+    found = [
+        f"{path}: {rule} at {target} {why}"
+        for (p, path), visit in visits.items()
+        if p == palette
+        for rule, target, why in visit.violations
+    ]
+    assert found == [], "axe-core violations:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("palette", PALETTES)
