@@ -137,6 +137,11 @@ class _TreeReader:
         """Record a problem at the first character of a YAML node."""
         self.report_at(self.pos(node.start_mark), key, message)
 
+    def report_received(self, key_node: Node, value: Node, key: str, expected: str) -> None:
+        """Record "expected ..., but received ..." at the value, or at its key when it is empty."""
+        where = key_node if _is_empty(value) else value
+        self.report(where, key, f"expected {expected}, but received {_describe(value)}")
+
     # -- the tree --------------------------------------------------------------------------
 
     def tree(self, page: str) -> Tree | None:
@@ -270,12 +275,12 @@ class _TreeReader:
         key = f"nodes.{node_id}"
         pos = self.pos(id_node.start_mark)
         if not isinstance(body, MappingNode):
-            got = "nothing" if _is_empty(body) else _describe(body)
-            self.report(
-                id_node if _is_empty(body) else body,
+            self.report_received(
+                id_node,
+                body,
                 key,
-                "expected the node's 'key: value' lines, indented below its id (question and "
-                f"answers, or outcome, verdict and read), but received {got}",
+                "the node's 'key: value' lines, indented below its id (question and "
+                "answers, or outcome, verdict and read)",
             )
             return None, check.Step(node_id, pos, None)
         names = {_scalar_text(k) for k, _ in body.value}
@@ -340,12 +345,12 @@ class _TreeReader:
         key_node, value = entry
         key = f"{node_key}.answers"
         if not isinstance(value, SequenceNode):
-            got = "nothing" if _is_empty(value) else _describe(value)
-            self.report(
-                key_node if _is_empty(value) else value,
+            self.report_received(
+                key_node,
+                value,
                 key,
-                f"expected a list of answers, one '- label: ...' item per answer with its "
-                f"'next:' indented below, but received {got}",
+                "a list of answers, one '- label: ...' item per answer with its 'next:' "
+                "indented below",
             )
             return [], False
         count = len(value.value)
@@ -456,12 +461,12 @@ class _TreeReader:
         elif isinstance(value, SequenceNode) and value.value:
             items = [(item, f"{key}[{i}]") for i, item in enumerate(value.value)]
         else:
-            got = "nothing" if _is_empty(value) else _describe(value)
-            self.report(
-                key_node if _is_empty(value) else value,
+            self.report_received(
+                key_node,
+                value,
                 key,
-                "expected a link, or a list of links, to the article that explains this "
-                f"outcome, like 'read: [../fit/focus.md#core]', but received {got}",
+                "a link, or a list of links, to the article that explains this outcome, "
+                "like 'read: [../fit/focus.md#core]'",
             )
             return None
         links = []
