@@ -81,6 +81,36 @@ Node = Question | Outcome
 
 
 @dataclass(frozen=True)
+class ExampleAnswer:
+    """One entry of a worked example's `answers` list: an answer label, exactly as typed."""
+
+    label: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: a situation, the answers a reader gives from `start`, the outcome.
+
+    Only checked examples reach the model: every label is offered by the question the walk
+    has reached, and the walk ends exactly at `expect`, an outcome.
+    """
+
+    situation: str
+    answers: tuple[ExampleAnswer, ...]
+    expect: str
+    pos: Pos  # the example's `situation` value
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a walk and the answer given to it."""
+
+    question: Question
+    answer: Answer
+
+
+@dataclass(frozen=True)
 class Tree:
     """One checked decision tree from one fence in one page."""
 
@@ -91,6 +121,23 @@ class Tree:
     page: str  # the page's path under docs/, e.g. "fit/take-on-request.md"
     pos: Pos  # the opening fence
     summary: MarkdownText | None = None
+    examples: tuple[Example, ...] = ()
+
+    def walk(self, labels: tuple[str, ...] | list[str]) -> tuple[tuple[Step, ...], Outcome]:
+        """The steps and outcome of a checked example's answers (see `Example`)."""
+        steps: list[Step] = []
+        node = self.nodes[self.start]
+        for label in labels:
+            assert isinstance(node, Question)
+            answer = next(a for a in node.answers if a.label == label)
+            steps.append(Step(node, answer))
+            node = self.nodes[answer.next]
+        assert isinstance(node, Outcome)
+        return tuple(steps), node
+
+    def example_walk(self, example: Example) -> tuple[tuple[Step, ...], Outcome]:
+        """The steps and outcome of one of this tree's worked examples."""
+        return self.walk([answer.label for answer in example.answers])
 
     def anchor(self, node_id: str) -> str:
         """The HTML id of a node's section; ids never hold `--`, so this is unambiguous."""
