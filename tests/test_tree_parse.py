@@ -208,7 +208,7 @@ MISTAKES = [
             ),
             (
                 "docs/fit/t.md:12:1: titel: unknown key 'titel' (did you mean "
-                "'title'?): a tree takes only id, title, start, nodes, summary"
+                "'title'?): a tree takes only id, title, start, nodes, summary, examples"
             ),
         ],
         id="missing-and-unknown",

@@ -15,6 +15,8 @@ which limit and why):
 - a summary, help or body of at most 3,000 characters: longer explanations belong in the
   article, linked from the outcome's `read`;
 - ids of at most 64 characters: they appear in web addresses;
+- at most 20 worked examples, each a situation of at most 200 characters and at most 25
+  answers (the longest walk a tree may have): the examples are shown under the tree;
 - a fence body of at most 100,000 characters: the build stays quick.
 
 Every check is iterative and linear in nodes plus answers, so a huge or deep tree is
@@ -28,7 +30,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from problems import Problem, did_you_mean
-from trees.model import Outcome, Pos, Question, Tree
+from trees.model import ExampleAnswer, Outcome, Pos, Question, Tree
+from trees.model import Node as TreeNode
 
 MAX_NODES = 150
 MAX_DEPTH = 25
@@ -38,6 +41,7 @@ MAX_LABEL = 80
 MAX_MARKDOWN = 3000  # summary, help, body
 MAX_ID = 64
 MAX_FENCE_CHARS = 100_000
+MAX_EXAMPLES = 20
 
 # Why each limit exists, in the words a message uses after "at most N ...".
 WHY_NODES = "keep the flowchart readable and the page quick to load"
@@ -48,6 +52,8 @@ WHY_LABEL = "fit on the flowchart's arrows"
 WHY_MARKDOWN = "keep each step short (longer explanations belong in the article it links to)"
 WHY_ID = "keep web addresses short"
 WHY_FENCE = "keep the build quick"
+WHY_EXAMPLES = "keep the page short enough that readers still read them"
+WHY_SITUATION = "keep each situation to a sentence or two"
 
 
 @dataclass(frozen=True)
@@ -318,3 +324,119 @@ def _depth(start: str, order: list[str], by_id: dict[str, Step]) -> int:
         below = [depth[edge.next] for edge in step.edges if edge.next in depth]
         depth[node] = 1 + max(below, default=0) if step.kind == "question" else 0
     return depth.get(start, 0)
+
+
+@dataclass(frozen=True)
+class ExampleDraft:
+    """A worked example as far as it could be read; None marks a part with its own problem."""
+
+    key: str  # "examples[2]"
+    situation: str | None
+    answers: tuple[ExampleAnswer, ...] | None
+    answers_pos: Pos | None  # the 'answers' key
+    expect: str | None
+    expect_pos: Pos | None
+    pos: Pos
+
+
+def check_examples(
+    start: str, nodes: dict[str, TreeNode], examples: Sequence[ExampleDraft], path: str
+) -> list[Problem]:
+    """Walk each worked example from `start` and report, at the entry at fault, where it
+    leaves the tree or ends anywhere but at its `expect` outcome.
+
+    Nodes that could not be read are missing from `nodes`; a walk that meets one stops
+    quietly, since that node has its own message.
+    """
+    problems: list[Problem] = []
+
+    def report(pos: Pos, key: str, message: str) -> None:
+        problems.append(Problem(path, pos.line, pos.col, message, key))
+
+    for example in examples:
+        expected = nodes.get(example.expect) if example.expect is not None else None
+        reached = _walk_example(start, nodes, example, report)
+        if example.expect is None or example.expect_pos is None:
+            continue
+        key = f"{example.key}.expect"
+        if example.expect not in nodes:
+            outcomes = [node.id for node in nodes.values() if isinstance(node, Outcome)]
+            report(
+                example.expect_pos,
+                key,
+                f"no node '{example.expect}'{did_you_mean(example.expect, outcomes)}: write "
+                "the id of the outcome this situation must reach",
+            )
+        elif isinstance(expected, Question):
+            ends = f" (its answers reach '{reached.id}')" if reached is not None else ""
+            report(
+                example.expect_pos,
+                key,
+                f"'{example.expect}' is a question ({expected.text}), but an example ends at "
+                f"an outcome: write the id of the outcome this situation must reach{ends}",
+            )
+        elif isinstance(expected, Outcome) and reached is not None and reached is not expected:
+            report(
+                example.expect_pos,
+                key,
+                f"the answers lead to '{reached.id}' ({reached.text}), but this example "
+                f"expects '{expected.id}' ({expected.text}): correct the answers or 'expect', "
+                "or the tree if it is the tree that now decides wrongly",
+            )
+    return problems
+
+
+def _walk_example(
+    start: str,
+    nodes: dict[str, TreeNode],
+    example: ExampleDraft,
+    report: Callable[[Pos, str, str], None],
+) -> Outcome | None:
+    """Follow an example's answers from `start`; the outcome it ends at, or None (reported,
+    or stopped at a node that has its own problem)."""
+    if example.answers is None:
+        return None
+    node = nodes.get(start)
+    for index, answer in enumerate(example.answers):
+        key = f"{example.key}.answers[{index}]"
+        if node is None:
+            return None
+        if isinstance(node, Outcome):
+            given = "1 answer" if index == 1 else f"{index} answers"
+            report(
+                answer.pos,
+                key,
+                f"the walk already ends at the outcome '{node.id}' ({node.text}) after "
+                f"{given}, so '{answer.label}' and any answers after it are left over: "
+                "remove them, or correct the answers before them",
+            )
+            return None
+        labels = [choice.label for choice in node.answers]
+        chosen = next((choice for choice in node.answers if choice.label == answer.label), None)
+        if chosen is None:
+            report(
+                answer.pos,
+                key,
+                f"the question '{node.id}' ({node.text}) offers no answer "
+                f"'{answer.label}'{did_you_mean(answer.label, labels)}: write one of "
+                f"{_quoted(labels)} exactly as the question has it",
+            )
+            return None
+        node = nodes.get(chosen.next)
+    if isinstance(node, Question):
+        labels = [choice.label for choice in node.answers]
+        last = example.answers[-1]
+        report(
+            last.pos,
+            f"{example.key}.answers[{len(example.answers) - 1}]",
+            f"the answers run out at the question '{node.id}' ({node.text}): add the answer "
+            f"this situation gives, one of {_quoted(labels)}",
+        )
+        return None
+    return node
+
+
+def _quoted(words: Sequence[str]) -> str:
+    """'a', 'b' or 'c'."""
+    quoted = [f"'{word}'" for word in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"

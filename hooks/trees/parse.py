@@ -38,6 +38,8 @@ from trees.fences import INFO, Fence
 from trees.model import (
     VERDICTS,
     Answer,
+    Example,
+    ExampleAnswer,
     MarkdownText,
     Outcome,
     Pos,
@@ -52,10 +54,11 @@ from trees.model import Node as TreeNode
 MAX_NESTING = 20
 
 ID_RULE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-TREE_KEYS = ("id", "title", "start", "nodes", "summary")
+TREE_KEYS = ("id", "title", "start", "nodes", "summary", "examples")
 QUESTION_KEYS = ("question", "answers", "help")
 OUTCOME_KEYS = ("outcome", "verdict", "body", "read")
 ANSWER_KEYS = ("label", "next")
+EXAMPLE_KEYS = ("situation", "answers", "expect")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 # What to write when a required key is missing.
@@ -70,6 +73,14 @@ _MISSING = {
     "read": "add 'read:' with a link to the article that explains this outcome",
     "label": "add 'label:' with the answer's text",
     "next": "add 'next:' with the id of the node this answer leads to",
+}
+
+# What to write when a worked example lacks a key.
+_MISSING_IN_EXAMPLE = {
+    "situation": "add 'situation:' with the situation in a sentence, as a reader meets it",
+    "answers": "add 'answers:' with the answer labels a reader gives, in order from the "
+    "start, like 'answers: [Yes, Partly]'",
+    "expect": "add 'expect:' with the id of the outcome this situation must reach",
 }
 
 
@@ -206,6 +217,9 @@ class _TreeReader:
         summary = self.markdown(fields.get("summary"), "summary")
         start_node = fields["start"][1] if start is not None else None
         nodes = self.nodes(fields.get("nodes"), start_node)
+        drafts = self.examples(fields.get("examples"))
+        if start is not None and nodes is not None:
+            self.problems.extend(check.check_examples(start, nodes, drafts, self.path))
         if self.problems or None in (tree_id, title, start, nodes):
             return None
         assert tree_id and title and start and nodes is not None  # for the type checker
@@ -217,6 +231,10 @@ class _TreeReader:
             page=page,
             pos=fence_pos,
             summary=summary,
+            examples=tuple(
+                Example(d.situation, d.answers, d.expect, d.pos)  # type: ignore[arg-type]
+                for d in drafts
+            ),
         )
 
     def nodes(
@@ -413,6 +431,142 @@ class _TreeReader:
             answer = None if label is None else Answer(label, target, edge.pos)
             results.append((answer, edge))
         return results, len(results) == count
+
+    def examples(self, entry: tuple[ScalarNode, Node] | None) -> list[check.ExampleDraft]:
+        """Read `examples`: what could be read of each, for the walks of `check_examples`."""
+        if entry is None:
+            return []
+        key_node, value = entry
+        if not isinstance(value, SequenceNode) or not value.value:
+            self.report_received(
+                key_node,
+                value,
+                "examples",
+                "a list of worked examples, one '- situation: ...' item per example with its "
+                "'answers:' and 'expect:' indented below",
+            )
+            return []
+        if len(value.value) > check.MAX_EXAMPLES:
+            self.report(
+                value.value[check.MAX_EXAMPLES],
+                f"examples[{check.MAX_EXAMPLES}]",
+                check.too_many(
+                    len(value.value),
+                    check.MAX_EXAMPLES,
+                    "worked examples in this tree",
+                    check.WHY_EXAMPLES,
+                    "keep the examples that teach the most, at least one for each outcome",
+                ),
+            )
+        drafts: list[check.ExampleDraft] = []
+        situations: dict[str, tuple[int, int]] = {}
+        for index, item in enumerate(value.value[: check.MAX_EXAMPLES]):
+            key = f"examples[{index}]"
+            if not isinstance(item, MappingNode):
+                self.report(
+                    item,
+                    key,
+                    f"expected an example's 'situation:', 'answers:' and 'expect:' lines but "
+                    f"received {_describe(item)}",
+                )
+                continue
+            fields = self.fields(item, key, EXAMPLE_KEYS, "an example")
+            for name in EXAMPLE_KEYS:
+                if name not in fields:
+                    self.report(
+                        item, key, f"missing required key '{name}': {_MISSING_IN_EXAMPLE[name]}"
+                    )
+            situation = self.text(
+                fields.get("situation"),
+                f"{key}.situation",
+                "situation",
+                check.MAX_TEXT,
+                check.WHY_SITUATION,
+            )
+            if situation is not None:
+                same = " ".join(situation.casefold().split())
+                value_node = fields["situation"][1]
+                if same in situations:
+                    first_index, first_line = situations[same]
+                    self.report(
+                        value_node,
+                        f"{key}.situation",
+                        f"the situation '{situation}' is already used by examples[{first_index}] "
+                        f"(line {first_line}): give each example a different situation",
+                    )
+                else:
+                    situations[same] = (index, self.pos(value_node.start_mark).line)
+            answers = self.example_answers(fields.get("answers"), key)
+            expect = self.text(fields.get("expect"), f"{key}.expect", "expect")
+            drafts.append(
+                check.ExampleDraft(
+                    key=key,
+                    situation=situation,
+                    answers=answers,
+                    answers_pos=self.pos(fields["answers"][0].start_mark)
+                    if "answers" in fields
+                    else None,
+                    expect=expect,
+                    expect_pos=self.pos(_text_mark(fields["expect"][1]))
+                    if expect is not None
+                    else None,
+                    pos=self.pos(_text_mark(fields["situation"][1]))
+                    if situation is not None
+                    else self.pos(item.start_mark),
+                )
+            )
+        return drafts
+
+    def example_answers(
+        self, entry: tuple[ScalarNode, Node] | None, example_key: str
+    ) -> tuple[ExampleAnswer, ...] | None:
+        """An example's answer labels, exactly as typed; None when any is unusable."""
+        if entry is None:
+            return None
+        key_node, value = entry
+        key = f"{example_key}.answers"
+        if not isinstance(value, SequenceNode) or not value.value:
+            self.report_received(
+                key_node,
+                value,
+                key,
+                "a list of the answer labels a reader gives, in order from the start, like "
+                "'answers: [Yes, Partly]' or one '- label' line each",
+            )
+            return None
+        if len(value.value) > check.MAX_DEPTH:
+            self.report(
+                value.value[check.MAX_DEPTH],
+                f"{key}[{check.MAX_DEPTH}]",
+                check.too_many(
+                    len(value.value),
+                    check.MAX_DEPTH,
+                    "answers in this example",
+                    "are needed, since no walk of a tree may be longer",
+                    "check the answers against the tree: a walk ends at its first outcome",
+                ),
+            )
+            return None
+        labels: list[ExampleAnswer] = []
+        for index, item in enumerate(value.value):
+            item_key = f"{key}[{index}]"
+            if not isinstance(item, ScalarNode):
+                self.report(
+                    item,
+                    item_key,
+                    f"expected an answer label as text but received {_describe(item)}: write "
+                    "each label exactly as the question's answer has it, like '- Yes'",
+                )
+                continue
+            if not item.value.strip():
+                self.report(
+                    item,
+                    item_key,
+                    "this answer is empty: write the label of the answer a reader gives here",
+                )
+                continue
+            labels.append(ExampleAnswer(item.value.strip(), self.pos(_text_mark(item))))
+        return tuple(labels) if len(labels) == len(value.value) else None
 
     def outcome(self, id_node: ScalarNode, body: MappingNode) -> tuple[Outcome | None, check.Step]:
         """Read an outcome node."""
