@@ -7,6 +7,7 @@ tests/test_tree_render.py` and review the diff before committing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import os
@@ -15,11 +16,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_tree_layout import CASES, outcome, question, tree
+from test_tree_layout import CASES, HERE, outcome, question, tree
 
 from problems import Problem
 from trees.layout import layout
-from trees.model import MarkdownText, ReadLink, Tree
+from trees.model import Example, ExampleAnswer, MarkdownText, ReadLink, Tree
 from trees.render import render_problems, render_tree
 
 GOLDEN = Path(__file__).parent / "golden" / "trees"
@@ -46,14 +47,53 @@ def render(case: Tree, heading_level: int = 3) -> str:
     )
 
 
+def with_examples(case: Tree, *examples: tuple[str, tuple[str, ...], str]) -> Tree:
+    """A copy of a tree with worked examples: (situation, answer labels, expected outcome)."""
+    return dataclasses.replace(
+        case,
+        examples=tuple(
+            Example(situation, tuple(ExampleAnswer(label, HERE) for label in labels), expect, HERE)
+            for situation, labels, expect in examples
+        ),
+    )
+
+
+# Trees with worked examples, drawn against golden files beside the cases without.
+EXAMPLE_CASES: dict[str, Tree] = {
+    "examples": with_examples(
+        CASES["example"],
+        (
+            "A retainer client wants one more report of the kind we already make",
+            ("Yes, squarely", "Yes"),
+            "take-it",
+        ),
+        ("A prospect asks us to run their payroll", ("Not at all",), "refer"),
+        (
+            "A client wants our standard report with their own branding",
+            ("Partly", "Yes"),
+            "scope-it",
+        ),
+    ),
+    "hostile-examples": with_examples(
+        CASES["hostile"],
+        (
+            '<script>alert(4)</script> & the "client" isn\'t sure',
+            ('Tom & Jerry\'s "best"',),
+            "end",
+        ),
+    ),
+}
+GOLDEN_CASES = {**CASES, **EXAMPLE_CASES}
+
+
 def svg_of(markup: str) -> ET.Element:
     """The chart parsed as XML, which also proves it is well-formed."""
     return ET.fromstring(markup[markup.index("<svg") : markup.index("</svg>") + len("</svg>")])
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
 def test_rendered_tree_matches_golden_file(name: str) -> None:
-    actual = render(CASES[name])
+    actual = render(GOLDEN_CASES[name])
     golden = GOLDEN / f"{name}.html"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(parents=True, exist_ok=True)

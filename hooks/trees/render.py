@@ -28,7 +28,7 @@ from trees.layout import (
     Box,
     Layout,
 )
-from trees.model import MarkdownText, Outcome, Question, ReadLink, Tree
+from trees.model import Example, MarkdownText, Outcome, Question, ReadLink, Tree
 
 # The chart holds links to the steps, so it is a group, not role="img": an image's children
 # are hidden from assistive technology, and axe reports links inside one as nested
@@ -182,7 +182,7 @@ def render_tree(
     read_link: Callable[[ReadLink], tuple[str, str]],
     heading_level: int = 3,
 ) -> str:
-    """The whole tree as HTML: chart and steps, in the order the writer wrote the nodes.
+    """The whole tree as HTML: chart, steps in the order the writer wrote the nodes, examples.
 
     `markdown` turns a Markdown field into HTML; `read_link` gives the href and link text of
     one `read` entry (both plain text, escaped here).
@@ -199,8 +199,78 @@ def render_tree(
     out += ["</figure>", '<div class="dt-steps">']
     for node in tree.nodes.values():
         out += _step(tree, node, markdown, read_link, heading_level)
-    out += ["</div>", "</div>"]
+    out.append("</div>")
+    out += _examples(tree, heading_level)
+    out.append("</div>")
     return "\n".join(out) + "\n"
+
+
+def examples_anchor(tree: Tree) -> str:
+    """The HTML id of the heading over a tree's worked examples."""
+    # Node ids never hold `--`, so no `T--example--...` is ever a node's `T--N`.
+    return f"{tree.id}--example--all"
+
+
+def example_anchor(tree: Tree, number: int) -> str:
+    """The HTML id of one worked example's heading, numbered from 1 in the writer's order."""
+    return f"{tree.id}--example--{number}"
+
+
+def _answer_indices(tree: Tree, example: Example) -> list[str]:
+    steps, _ = tree.example_walk(example)
+    return [str(step.question.answers.index(step.answer)) for step in steps]
+
+
+def example_url(tree: Tree, example: Example) -> str:
+    """The walker's URL of an example's outcome with its answers given (see decision-tree.js)."""
+    _, outcome = tree.example_walk(example)
+    return f"?dt-{tree.id}={'.'.join(_answer_indices(tree, example))}#{tree.anchor(outcome.id)}"
+
+
+def _examples(tree: Tree, heading_level: int) -> list[str]:
+    """The worked examples: each situation, its answers as links to the steps, its outcome.
+
+    Each example is a section under its own heading, so search lands on it. Every link also
+    carries the answer indices given before its step (`data-walk`), for the walker to open
+    there with those answers; without the walker the links lead to the steps' sections.
+    """
+    if not tree.examples:
+        return []
+    head = _e(examples_anchor(tree))
+    h, sub = f"h{heading_level}", f"h{min(heading_level + 1, 6)}"
+    out = [
+        f'<section class="dt-examples" aria-labelledby="{head}">',
+        f'<{h} class="dt-examples-title" id="{head}">Worked examples</{h}>',
+    ]
+    for number, example in enumerate(tree.examples, 1):
+        steps, outcome = tree.example_walk(example)
+        indices = _answer_indices(tree, example)
+        anchor, walked = _e(example_anchor(tree, number)), ".".join(indices)
+        icon, word = VERDICT_MARKS[outcome.verdict]
+        out += [
+            f'<section class="dt-example dt-verdict-{outcome.verdict}" aria-labelledby="{anchor}">',
+            f'<{sub} class="dt-example-title" id="{anchor}">{_e(example.situation)}</{sub}>',
+            '<ol class="dt-example-path">',
+        ]
+        for k, step in enumerate(steps):
+            out.append(
+                f'<li><a href="#{_e(tree.anchor(step.question.id))}"'
+                f' data-walk="{".".join(indices[:k])}">{_e(step.question.text)}</a>'
+                f' <span class="dt-a">{_e(step.answer.label)}</span></li>'
+            )
+        out += [
+            "</ol>",
+            f'<p class="dt-example-outcome">Outcome: <a href="#{_e(tree.anchor(outcome.id))}"'
+            f' data-walk="{walked}">{_e(outcome.text)}</a> <span class="dt-verdict">'
+            f'<span class="dt-verdict-icon" aria-hidden="true">{icon}</span> {word}</span></p>',
+            # Out of the search index: the same words under every example find nothing.
+            '<p class="dt-example-walk" data-search-exclude><a class="md-button"'
+            f' href="{_e(example_url(tree, example))}" data-walk="{walked}"'
+            f' aria-describedby="{anchor}">Walk this example</a></p>',
+            "</section>",
+        ]
+    out.append("</section>")
+    return out
 
 
 def render_problems(problems: list[Problem]) -> str:

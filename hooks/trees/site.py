@@ -23,7 +23,7 @@ from trees.fields import FieldRenderer
 from trees.layout import layout
 from trees.model import MarkdownText, ReadLink, Tree
 from trees.parse import load_tree
-from trees.render import render_problems, render_tree
+from trees.render import example_anchor, examples_anchor, render_problems, render_tree
 
 _SLOT = re.compile(r'<div class="dt-slot" data-dt-slot="(\d+)"></div>')
 
@@ -125,8 +125,12 @@ class TreeSite:
 
 
 def tree_anchors(tree: Tree) -> set[str]:
-    """The ids a tree adds to its page, so links to a tree or a node are checked."""
-    return {f"tree-{tree.id}", f"{tree.id}--title"} | {tree.anchor(node) for node in tree.nodes}
+    """The ids a tree adds to its page, so links to a tree, a node or an example are checked."""
+    examples = {example_anchor(tree, k) for k in range(1, len(tree.examples) + 1)}
+    if examples:
+        examples.add(examples_anchor(tree))
+    nodes = {tree.anchor(node) for node in tree.nodes}
+    return {f"tree-{tree.id}", f"{tree.id}--title"} | nodes | examples
 
 
 def tree_links(tree: Tree) -> tuple[list[Link], list[BackLinkRule]]:
