@@ -427,6 +427,8 @@ def test_the_walker_attaches_once_however_often_it_is_started(page, base_url):
 
 def record(base_url: str) -> str:
     return (
+        "Date:\nClient:\nDecided by:\nWhy:\nTold the client:\nReview on:\n"
+        "\n"
         "Should we take on this request?\n"
         "\n"
         "1. Is the request within what we are known for?\n"

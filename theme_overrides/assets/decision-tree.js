@@ -286,11 +286,13 @@ class Walker {
     }
   }
 
-  /** The walk as plain text for a ticket or an email. */
+  /** The walk as an entry for a client's decision log (docs/service/recording-decisions.md):
+   * the lines a person fills in, then the walk. */
   record() {
     const { node, steps } = this.state;
     const sec = node.section;
-    const lines = [this.tree.title, ""];
+    const lines = ["Date:", "Client:", "Decided by:", "Why:", "Told the client:", "Review on:", ""];
+    lines.push(this.tree.title, "");
     steps.forEach((s, k) => {
       lines.push(`${k + 1}. ${s.node.title}`, `   Answer: ${s.node.answers[s.answer].label}`);
     });
