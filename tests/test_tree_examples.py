@@ -7,7 +7,10 @@ Every row asserts whole messages, place included.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.test_fuzz_trees import PROFILE, scalar, valid_specs
 from tests.test_tree_parse import fence_of, messages
 from trees.check import MAX_EXAMPLES
 from trees.model import Example, ExampleAnswer, Pos
@@ -291,8 +294,8 @@ MISTAKES = [
         "  - situation: S\n    answers: [" + ", ".join(["No"] * 26) + "]\n    expect: stop\n",
         [
             f"{P}:43:115: examples[0].answers[25]: 26 answers in this example, but at most 25 "
-            "are needed, since no walk of a tree may be longer: check the answers against the tree: "
-            "a walk ends at its first outcome",
+            "are needed, since no walk of a tree may be longer: check the answers against the "
+            "tree: a walk ends at its first outcome",
         ],
         id="too-many-answers",
     ),
@@ -342,3 +345,62 @@ def test_an_example_through_a_broken_node_stops_quietly():
         f"{P}:22:3: nodes.r: this node has neither 'question' nor 'outcome': add 'question:' "
         "and 'answers:' to ask something, or 'outcome:', 'verdict:' and 'read:' to end a walk"
     ]
+
+
+# ---------------------------------------------------------------- random trees and walks
+
+
+@st.composite
+def walks(draw: st.DrawFn, spec) -> tuple[list[str], str]:
+    """A random walk of a generated tree: the labels given and the outcome reached."""
+    name, labels = spec.start, []
+    while "question" in spec.nodes[name]:
+        label, name = draw(st.sampled_from(spec.nodes[name]["answers"]))
+        labels.append(label)
+    return labels, name
+
+
+def examples_yaml(examples: list[tuple[str, list[str], str]], styles: list[int]) -> str:
+    lines = ["examples:"]
+    for n, (situation, labels, expect) in enumerate(examples):
+        written = ", ".join(
+            scalar(label, styles[(n + i) % len(styles)]) for i, label in enumerate(labels)
+        )
+        lines += [f"  - situation: {scalar(situation, 2)}", f"    answers: [{written}]",
+                  f"    expect: {expect}"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+@settings(PROFILE)
+@given(st.data())
+def test_random_walks_written_as_examples_check_out_and_walk_back_the_same(data):
+    spec = data.draw(valid_specs())
+    chosen = data.draw(st.lists(walks(spec), min_size=1, max_size=4))
+    styles = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=8))
+    examples = [(f"Situation {n}", labels, end) for n, (labels, end) in enumerate(chosen)]
+    tree, problems = load_tree(fence_of(spec.yaml + examples_yaml(examples, styles)), "t.md", P)
+    assert problems == []
+    assert tree is not None
+    for example, (_, labels, end) in zip(tree.examples, examples, strict=True):
+        steps, outcome = tree.example_walk(example)
+        assert [step.answer.label for step in steps] == labels
+        assert outcome.id == end
+
+
+@settings(PROFILE)
+@given(st.data())
+def test_an_example_expecting_another_outcome_is_reported_at_its_expect(data):
+    spec = data.draw(valid_specs())
+    outcomes = [name for name, node in spec.nodes.items() if "outcome" in node]
+    labels, end = data.draw(walks(spec))
+    wrong = data.draw(st.sampled_from(outcomes))
+    body = spec.yaml + examples_yaml([("S", labels, wrong)], [0])
+    expect_line = 10 + body.count("\n")  # the last line of the fence body
+    problems = load_tree(fence_of(body), "t.md", P)[1]
+    if wrong == end:
+        assert problems == []
+    else:
+        assert [(p.line, p.col, p.key) for p in problems] == [
+            (expect_line, 13, "examples[0].expect")
+        ]
+        assert f"the answers lead to '{end}' (" in problems[0].message

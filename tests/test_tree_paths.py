@@ -1,5 +1,7 @@
 """`hooks/trees/paths.py`: every path of each tree as Markdown, for a reviewer of a change."""
 
+# ruff: noqa: E501 - the expected output has one path per line, as a reviewer reads it
+
 from __future__ import annotations
 
 import subprocess
@@ -110,7 +112,10 @@ def test_all_pages_under_docs_when_none_is_given(docs, capsys):
     (docs / "fit/req.md").write_text(PAGE)
     (docs / "index.md").write_text("# Home\n")
     assert paths.main([]) == 0
-    assert capsys.readouterr().out == EXPECTED + "\n## `docs/index.md`\n\nThis page holds no decision tree.\n"
+    assert (
+        capsys.readouterr().out
+        == EXPECTED + "\n## `docs/index.md`\n\nThis page holds no decision tree.\n"
+    )
 
 
 def test_a_broken_tree_gets_the_build_messages_and_status_1(docs, capsys):
