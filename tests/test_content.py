@@ -17,7 +17,7 @@ IDEAS = [
     ("degree 1", "clients/three-degrees/"),
     ("fax", "clients/reading-requests/"),
     ("competitor", "clients/reading-requests/"),
-    ("Kjerulf", "clients/can-we-afford/"),
+    ("Kjerulf", "principles/respect/"),
     ("mind reading", "service/right-level/"),
     ("lifetime value", "service/over-servicing/"),
     ("keep your business", "service/tough-questions/"),
