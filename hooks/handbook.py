@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import BuildError, PluginError
+from mkdocs.plugins import event_priority
 
+import github_actions
 from links.collect import line_offset
 from links.site import LinkSite
 from problems import Problem
@@ -31,12 +34,14 @@ class _Build:
 
 
 _build = _Build()
+_messages: github_actions.BuildMessages | None = None  # under GitHub Actions only
 
 
-def _report(problems: Iterable[Problem]) -> None:
-    # Warnings, so `mkdocs build --strict` fails and `mkdocs serve` keeps serving.
+def _report(problems: Iterable[Problem], origin: str) -> None:
+    # Warnings, so `mkdocs build --strict` fails and `mkdocs serve` keeps serving. The problem
+    # and what found it go along for GitHub's annotations (github_actions.py).
     for problem in problems:
-        log.warning(str(problem))
+        log.warning(str(problem), extra={"problem": problem, "origin": origin})
 
 
 Handler = TypeVar("Handler", bound=Callable[..., object])
@@ -68,10 +73,12 @@ def _no_traceback(handler: Handler) -> Handler:
     return guarded  # type: ignore[return-value]
 
 
+@event_priority(100)  # first, so the messages of every plugin's on_config are gathered too
 @_no_traceback
 def on_config(config):
-    global _build
+    global _build, _messages
     _build = _Build()  # `mkdocs serve` rebuilds in the same process: forget the last build
+    _messages = github_actions.attach(config.strict, os.environ)
     return config
 
 
@@ -83,7 +90,7 @@ def on_page_markdown(markdown, page, config, files):
     if unrenderable:
         raise PluginError("\n".join(str(problem) for problem in unrenderable))
     found = _build.trees.read_page(markdown, src, offset)
-    _report(found.problems)
+    _report(found.problems, "Decision tree")
     _build.links.add(src, found.links, found.anchors, found.rules)
     return found.markdown
 
@@ -96,9 +103,27 @@ def on_page_content(html, page, config, files):
 
 @_no_traceback
 def on_env(env, config, files):
-    _report(_build.trees.check())
+    _report(_build.trees.check(), "Decision tree")
     # Trees are drawn now, not while their page renders: `read` links show the titles of
     # pages that may be rendered after the tree's own.
     _build.trees.draw_all(files, FieldRenderer(config, files))
-    _report(_build.links.check(config, files))
+    _report(_build.links.check(config, files), "Link")
     return env
+
+
+@event_priority(-100)  # last, so the messages of every plugin's on_post_build are gathered too
+@_no_traceback
+def on_post_build(config):
+    # A strict build with warnings aborts after this event, and nothing is logged after it.
+    if _messages is not None:
+        _messages.finish("failed" if config.strict and _messages.messages else "passed")
+        github_actions.detach(_messages)
+
+
+@_no_traceback
+def on_build_error(error):
+    # Also called with the strict build's abort, after on_post_build reported everything.
+    if _messages is not None and not _messages.finished:
+        _messages.stop(error, isinstance(error, BuildError))
+        _messages.finish("stopped")
+        github_actions.detach(_messages)

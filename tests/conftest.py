@@ -42,6 +42,10 @@ CHROMIUM_ARGS = [
 ]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The suite runs inside GitHub Actions too: its builds of sites with deliberate mistakes must not
+# annotate the pull request or write to the job summary (tests set these when they mean to).
+for _variable in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "HANDBOOK_ANNOTATIONS"):
+    os.environ.pop(_variable, None)
 
 
 # ---------------------------------------------------------------- building sites
