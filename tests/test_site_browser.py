@@ -264,6 +264,151 @@ def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
 # ---------------------------------------------------------------- the built files themselves
 
 
+
+# ---------------------------------------------------------------- decision trees as readers see them
+
+DESKTOP = {"width": 1280, "height": 900}
+MIN_CHART_TEXT = 11  # CSS px: the least size at which a chart's text is read without zooming
+
+# Where the current question and its box in the chart are, in the viewport's CSS px, and
+# the part of the chart's frame on screen (below Material's fixed header).
+WHERE_THINGS_ARE = """tree => {
+  const rect = e => { const r = e.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const frame = rect(tree.querySelector('.dt-chart'));
+  const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+  return {
+    question: rect(tree.querySelector('.dt-walker-title')),
+    box: rect(tree.querySelector('.dt-node.is-current rect')),
+    seen: {top: Math.max(frame.top, header, 0), bottom: Math.min(frame.bottom, innerHeight),
+           left: Math.max(frame.left, 0), right: Math.min(frame.right, innerWidth)},
+    header, height: innerHeight, width: innerWidth,
+    path: tree.querySelectorAll('.dt-edge.is-path').length,
+  };
+}"""
+
+# Which answer to take at the current question: one that leads to another question if any,
+# alternately the last and the first of those, so the walk goes deep and swings across.
+DEEPER = """(tree, step) => {
+  const here = tree.querySelector('.dt-node.is-current').dataset.node;
+  const answers = [...tree.querySelectorAll(`.dt-step[data-node="${here}"] .dt-answer`)];
+  const asks = answers.map((a, i) => [i,
+    tree.querySelector(`.dt-step[data-node="${a.dataset.next}"]`).matches('.dt-step-question')]);
+  const deeper = asks.filter(([, q]) => q).map(([i]) => i);
+  const pool = deeper.length ? deeper : asks.map(([i]) => i);
+  return step % 2 ? pool[0] : pool[pool.length - 1];
+}"""
+
+
+def tree_pages(site_dir: Path) -> list[tuple[str, str]]:
+    """(page path, tree id) of the first tree on every page of the built handbook that has one."""
+    found = []
+    for path in sitemap_paths(site_dir):
+        page_html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        match = re.search(r'<div class="dt" id="tree-([a-z0-9-]+)"', page_html)
+        if match:
+            found.append((path, match.group(1)))
+    assert found, "the built handbook has no decision tree"
+    return found
+
+
+def inside(inner: dict, outer: dict) -> bool:
+    return all(
+        [
+            inner["top"] >= outer["top"] - 0.5,
+            inner["bottom"] <= outer["bottom"] + 0.5,
+            inner["left"] >= outer["left"] - 0.5,
+            inner["right"] <= outer["right"] + 0.5,
+        ]
+    )
+
+
+def question_and_box_on_screen(page, tree) -> dict:
+    """Wait (the chart pans smoothly) until the question and its chart box are both on screen
+    and return where they are; the caller asserts on the last positions seen."""
+    where: dict = {}
+    for _ in range(40):
+        where = tree.evaluate(WHERE_THINGS_ARE)
+        screen = {"top": where["header"], "bottom": where["height"], "left": 0, "right": where["width"]}
+        if inside(where["question"], screen) and inside(where["box"], where["seen"]):
+            break
+        page.wait_for_timeout(100)
+    return where
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_desktop_walk_keeps_each_question_and_its_chart_box_on_screen(page, site, handbook_site):
+    for path, tree_id in tree_pages(handbook_site.site_dir):
+        page.goto(site + path)
+        tree = page.locator(f"#tree-{tree_id}")
+        title = tree.locator(".dt-walker-title")
+        expect(title).to_be_visible()
+        frame = tree.locator(".dt-chart")
+        assert frame.evaluate("e => getComputedStyle(e).position") == "sticky", path
+        steps = 0
+        while tree.locator(".dt-walker .dt-choice").count():
+            before = title.text_content() or ""
+            tree.locator(".dt-walker .dt-choice").nth(tree.evaluate(DEEPER, steps)).click()
+            expect(title).not_to_have_text(before)
+            steps += 1
+            where = question_and_box_on_screen(page, tree)
+            screen = {"top": where["header"], "bottom": 900, "left": 0, "right": 1280}
+            assert inside(where["question"], screen), (path, steps, where)
+            assert inside(where["box"], where["seen"]), (path, steps, where)
+            assert where["path"] == steps, (path, steps, where)
+        assert steps >= 2, f"{path}: a walk of {steps} step(s) shows nothing of following"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= DESKTOP["width"]
+        screenshot(page, f"tree-desktop-{tree_id}", full_page=False)
+        # A shared step URL and the browser's back button land in view as well.
+        page.reload()
+        expect(title).to_be_focused()
+        where = question_and_box_on_screen(page, tree)
+        assert inside(where["box"], where["seen"]), (path, "reload", where)
+        last = title.text_content() or ""
+        page.go_back()
+        expect(title).not_to_have_text(last)
+        where = question_and_box_on_screen(page, tree)
+        assert inside(where["box"], where["seen"]), (path, "back", where)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_phone_chart_text_is_readable_and_the_frame_scrolls_not_the_page(
+    phone, site, handbook_site
+):
+    for path, tree_id in tree_pages(handbook_site.site_dir):
+        phone.goto(site + path)
+        tree = phone.locator(f"#tree-{tree_id}")
+        expect(tree.locator(".dt-walker-title")).to_be_visible()
+        tree.locator(".dt-walker .dt-choice").last.tap()
+        sizes = tree.locator(".dt-svg").evaluate(
+            """svg => {
+              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+              return [...svg.querySelectorAll('text')].map(
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+            }"""
+        )
+        assert sizes and min(sizes) >= MIN_CHART_TEXT, (path, min(sizes))
+        assert phone.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], path
+        frame = tree.locator(".dt-chart")
+        wide = frame.evaluate("e => e.scrollWidth > e.clientWidth")
+        svg_width = tree.locator(".dt-svg").evaluate("e => e.viewBox.baseVal.width")
+        assert wide == (svg_width > PHONE["width"] - 40), (path, svg_width)
+        # The frame is panned sideways to the current box.
+        for _ in range(40):
+            where = tree.evaluate(WHERE_THINGS_ARE)
+            if where["box"]["left"] >= where["seen"]["left"] - 0.5 and (
+                where["box"]["right"] <= where["seen"]["right"] + 0.5
+            ):
+                break
+            phone.wait_for_timeout(100)
+        assert where["box"]["left"] >= where["seen"]["left"] - 0.5, (path, where)
+        assert where["box"]["right"] <= where["seen"]["right"] + 0.5, (path, where)
+        frame.scroll_into_view_if_needed()
+        screenshot(phone, f"tree-phone-{tree_id}", full_page=False)
+
+
 def outside_imports(css: str) -> list[str]:
     """Absolute URLs that CSS imports or points url(...) at (data: URIs stay in the file)."""
     pattern = r"""(?:url\(\s*|@import\s+)["']?((?:https?:)?//[^"')\s;]+)"""

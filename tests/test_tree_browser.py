@@ -566,12 +566,18 @@ def test_dark_palette_walk(new_page, base_url):
     screenshot(page, "tree-dark")
 
 
-def test_phone_width_scales_the_chart_and_keeps_buttons_tappable(new_page, base_url):
+def test_phone_width_keeps_the_chart_at_its_size_in_a_frame_and_buttons_tappable(
+    new_page, base_url
+):
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     page.goto(base_url + TREE_PAGE)
     choose(page, "Partly")
-    box = tree(page).locator(".dt-svg").bounding_box()
-    assert box is not None and box["width"] <= PHONE["width"]
+    frame = tree(page).locator(".dt-chart").bounding_box()
+    assert frame is not None and frame["x"] >= 0 and frame["x"] + frame["width"] <= PHONE["width"]
+    drawn = tree(page).locator(".dt-svg").evaluate(
+        "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+    )
+    assert drawn == 1  # never scaled down: the chart's 13-14px text stays 13-14px
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     heights = (
         walker(page)

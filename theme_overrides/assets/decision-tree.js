@@ -74,7 +74,7 @@ export function readTree(el) {
   // outline stays in order wherever the writer put the tree.
   const scope = el.closest("article") || document.body;
   const before = [...scope.querySelectorAll("h1, h2, h3, h4, h5")].filter(
-    (x) => x.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING && !el.contains(x),
+    (x) => x.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING && !x.closest(".dt"),
   );
   const level = before.length
     ? `H${Number(before.at(-1).tagName[1]) + 1}`
@@ -161,6 +161,7 @@ class Walker {
     box.replaceChildren(this.live, this.trail, this.stage, this.tools);
     box.hidden = false;
     el.querySelector(".dt-chart")?.addEventListener("click", (e) => this.chart(e));
+    el.querySelector(".dt-examples")?.addEventListener("click", (e) => this.example(e));
     const found = fromUrl(this.tree, new URL(location.href));
     let state = found.state;
     const kept = walks.get(this.tree.id);
@@ -217,6 +218,17 @@ class Walker {
     else this.go(walk(this.tree, a.dataset.node, []));
   }
 
+  /** A worked example's link: walk the example's answers as far as that link's step. */
+  example(e) {
+    const a = e.target.closest("a[data-walk]");
+    if (!a) return;
+    e.stopPropagation(); // Material's instant navigation would load the page again
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    const given = a.dataset.walk;
+    this.go(walk(this.tree, this.tree.start, given ? given.split(".").map(Number) : []));
+  }
+
   show(state, focus) {
     const { node, steps } = state;
     this.state = state;
@@ -267,6 +279,32 @@ class Walker {
     this.tools.querySelector("textarea")?.remove();
     this.paint();
     if (focus) this.heading.focus();
+    this.pan(focus);
+  }
+
+  /** Scroll the chart's frame so the current box is in the part of the frame on screen, a
+   * little above its middle, where the answers leading on show too. After a step (`moved`),
+   * a frame that sticks beside the walker is first brought fully on screen, as far as that
+   * keeps the new question in view. */
+  pan(moved) {
+    const frame = this.el.querySelector(".dt-chart");
+    const box = frame?.querySelector(".dt-node.is-current");
+    if (!box || !frame.clientHeight) return;
+    const style = getComputedStyle(frame);
+    if (moved && style.position === "sticky") {
+      const stuck = parseFloat(style.top) || 0;
+      const by = Math.min(frame.getBoundingClientRect().top, this.heading.getBoundingClientRect().top);
+      if (by > stuck) scrollBy(0, by - stuck);
+    }
+    const f = frame.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    const top = Math.max(f.top, 0);
+    const room = Math.max(Math.min(f.bottom, innerHeight) - top, b.height);
+    frame.scrollTo({
+      left: frame.scrollLeft + b.left - f.left - (f.width - b.width) / 2,
+      top: frame.scrollTop + b.top - top - Math.min(room / 4, (room - b.height) / 2),
+      behavior: moved && !matchMedia("(prefers-reduced-motion: reduce)").matches ? "smooth" : "auto",
+    });
   }
 
   /** Mark the path taken on the flowchart. */
@@ -359,6 +397,8 @@ window.navigation?.addEventListener("navigate", (e) => {
 });
 addEventListener("popstate", () => restore(traversing));
 addEventListener("hashchange", () => restore(false));
+// A frame that changed size (a rotated phone, a wider window) keeps the current box in view.
+addEventListener("resize", () => walkers.forEach((w) => w.el.isConnected && w.pan(false)));
 // Material takes over clicks on links to anchors of the same page (a search hit, a link in
 // the text) and sets the URL itself, without an event; it reports each new URL on `location$`.
 window.location$?.subscribe?.(() => restore(false));
