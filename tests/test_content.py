@@ -7,6 +7,7 @@ import re
 
 import pytest
 from conftest import ROOT
+from mkdocs.utils.yaml import yaml_load
 
 # One search word or phrase per idea a reader must be able to find, and a page that teaches it.
 IDEAS = [
@@ -32,6 +33,54 @@ IDEAS = [
     ("Raving Fans", "fit/value-proposition/"),
     ("Hug Your Customers", "fit/value-proposition/"),
     ("Tipping Point", "fit/value-proposition/"),
+    ("red line", "principles/red-lines/"),
+    ("decides", "principles/decision-rights/"),
+    ("sides with the client", "principles/decision-rights/"),
+    ("break-even", "clients/worked-numbers/"),
+    ("decision log", "service/recording-decisions/"),
+    ("scale-back notice", "service/templates/"),
+    ("disputed invoice", "situations/disputed-invoice/"),
+    ("scope creep", "situations/scope-creep/"),
+    ("promised", "situations/sales-promises/"),
+    ("handover", "situations/handing-over/"),
+    ("bad review", "situations/threats/"),
+]
+
+# The pages written for what a reader needs at the moment of a hard decision.
+NEW_PAGES = [
+    "principles/red-lines/",
+    "principles/decision-rights/",
+    "service/templates/",
+    "service/recording-decisions/",
+    "clients/worked-numbers/",
+    "situations/",
+    "situations/disputed-invoice/",
+    "situations/scope-creep/",
+    "situations/sales-promises/",
+    "situations/handing-over/",
+    "situations/threats/",
+]
+SITUATIONS = [page for page in NEW_PAGES if page.startswith("situations/") and page != "situations/"]
+# Each template: its heading's anchor on the templates page, and words its letter must hold.
+TEMPLATES = [
+    ("decline-with-a-referral", "it is not something we will take on"),
+    ("scale-back-notice", "Everything in our agreement stays as it is"),
+    ("terms-reset", "The new terms are attached."),
+    ("parting-letter", "notice. Our last working day"),
+    ("you-chose-we-advised", "- You have chosen [X]."),
+]
+# The one wording of the three tough questions; any other wording of them is a second one.
+TOUGH_QUESTIONS = [
+    "what do we have to do to keep your business for good",
+    "what must we make sure we never do",
+    "if we get it wrong once, is that the end",
+]
+OTHER_WORDINGS = [
+    "never lose your business",
+    "so you never leave",
+    "is one slip the end",
+    "is one mistake the end",
+    "is it over?",
 ]
 
 TREES = [
@@ -83,3 +132,76 @@ def test_every_page_but_the_topics_index_has_tags():
         and not re.match(r"---\n(?:.*\n)*?tags:", path.read_text(encoding="utf-8"))
     ]
     assert untagged == []
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of a page from the heading with this id to the next heading of level two."""
+    start = html.index(f'id="{anchor}"')
+    end = html.find("<h2", start)
+    return html[start : end if end != -1 else len(html)]
+
+
+@pytest.mark.parametrize("page", NEW_PAGES)
+def test_each_new_page_is_built_and_is_the_active_link_of_its_nav_section(handbook_site, page):
+    html = handbook_site.html(page + "index.html")
+    # The nav link of the page being read is marked active: the page is listed under `nav:`.
+    active = re.findall(r'<a href="([^"]*)" class="md-nav__link md-nav__link--active"', html)
+    assert active, f"{page} is not in the navigation"
+
+
+@pytest.mark.parametrize("page", SITUATIONS)
+def test_the_home_pages_situations_link_each_situation(handbook_site, page):
+    cards = section(handbook_site.html(), "start-from-your-situation")
+    assert f'href="{page}"' in cards
+
+
+def test_the_situations_section_lists_each_situation(handbook_site):
+    listed = handbook_site.html("situations/index.html")
+    missing = [p for p in SITUATIONS if f'href="{p.removeprefix("situations/")}"' not in listed]
+    assert missing == []
+
+
+def test_code_blocks_get_materials_copy_button():
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as config:
+        assert "content.code.copy" in yaml_load(config)["theme"]["features"]
+
+
+@pytest.mark.parametrize(("anchor", "words"), TEMPLATES)
+def test_each_template_is_one_plain_text_code_block_under_its_heading(
+    handbook_site, anchor, words
+):
+    html = section(handbook_site.html("service/templates/index.html"), anchor)
+    blocks = re.findall(r'<div class="[^"]*highlight"><pre>.*?</pre></div>', html, re.S)
+    assert len(blocks) == 1, f"#{anchor} has {len(blocks)} code blocks"
+    text = re.sub(r"<[^>]+>", "", blocks[0])
+    assert words in text.replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_the_tough_questions_have_one_wording_everywhere():
+    texts = {
+        str(path.relative_to(ROOT / "docs")): " ".join(path.read_text(encoding="utf-8").split())
+        for path in sorted((ROOT / "docs").rglob("*.md"))
+        if "writers" not in path.parts
+    }
+    others = [(page, w) for page, t in texts.items() for w in OTHER_WORDINGS if w in t.lower()]
+    assert others == []
+    for home in ("service/tough-questions.md", "glossary.md", "service/index.md"):
+        for question in TOUGH_QUESTIONS:
+            assert question in texts[home].lower().replace("*", ""), (home, question)
+
+
+def test_the_walkers_record_opens_with_the_fields_the_decision_log_defines():
+    page = (ROOT / "docs" / "service" / "recording-decisions.md").read_text(encoding="utf-8")
+    fields = re.findall(r"(?m)^([A-Z][a-z ]+)\n:   ", section_text(page, "## One format"))
+    walker = (ROOT / "theme_overrides" / "assets" / "decision-tree.js").read_text(encoding="utf-8")
+    opening = re.search(r"const lines = \[((?:\"[^\"]*:\", )+)\"\"\];", walker)
+    assert opening, "the walker's record no longer opens with the fields to fill in"
+    assert [f.removesuffix(":") for f in re.findall(r'"([^"]*)"', opening[1])] == fields
+    assert fields == ["Date", "Client", "Decided by", "Why", "Told the client", "Review on"]
+
+
+def section_text(markdown: str, heading: str) -> str:
+    """The Markdown from this heading line to the next heading of the same level."""
+    start = markdown.index(heading + "\n")
+    end = markdown.find("\n## ", start + len(heading))
+    return markdown[start : end if end != -1 else len(markdown)]
