@@ -9,6 +9,9 @@ import pytest
 from conftest import ROOT
 from mkdocs.utils.yaml import yaml_load
 
+from trees.model import Outcome
+from trees.paths import read_page
+
 # One search word or phrase per idea a reader must be able to find, and a page that teaches it.
 IDEAS = [
     ("always right", "principles/slogan/"),
@@ -82,6 +85,11 @@ OTHER_WORDINGS = [
     "is one mistake the end",
     "is it over?",
 ]
+
+# Every page under docs/, read with the build's own reader, and every tree found on them.
+DOCS = ROOT / "docs"
+PAGES = [read_page(file, DOCS) for file in sorted(DOCS.rglob("*.md"))]
+HANDBOOK_TREES = [(page.path, tree) for page in PAGES for tree in page.trees]
 
 TREES = [
     ("client-degree", "clients/three-degrees/index.html"),
@@ -205,3 +213,22 @@ def section_text(markdown: str, heading: str) -> str:
     start = markdown.index(heading + "\n")
     end = markdown.find("\n## ", start + len(heading))
     return markdown[start : end if end != -1 else len(markdown)]
+
+
+
+def test_every_tree_in_docs_is_read_without_a_problem():
+    assert [str(problem) for page in PAGES for problem in page.problems] == []
+    # The reader finds the handbook's trees, so the test of their examples is never vacuous.
+    assert {tree.id for _, tree in HANDBOOK_TREES} >= {tree_id for tree_id, _ in TREES}
+
+
+@pytest.mark.parametrize(
+    ("path", "tree"), HANDBOOK_TREES, ids=[tree.id for _, tree in HANDBOOK_TREES]
+)
+def test_every_tree_has_worked_examples_that_reach_every_outcome(path, tree):
+    # Walk each example's answers rather than trusting its `expect`: the outcome reached counts.
+    reached = {tree.example_walk(example)[1].id for example in tree.examples}
+    outcomes = [node.id for node in tree.nodes.values() if isinstance(node, Outcome)]
+    unreached = [outcome for outcome in outcomes if outcome not in reached]
+    assert tree.examples, f"{path}: tree '{tree.id}' has no worked examples"
+    assert unreached == [], f"{path}: tree '{tree.id}': no worked example reaches {unreached}"
