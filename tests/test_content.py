@@ -215,7 +215,6 @@ def section_text(markdown: str, heading: str) -> str:
     return markdown[start : end if end != -1 else len(markdown)]
 
 
-
 def test_every_tree_in_docs_is_read_without_a_problem():
     assert [str(problem) for page in PAGES for problem in page.problems] == []
     # The reader finds the handbook's trees, so the test of their examples is never vacuous.
