@@ -206,10 +206,52 @@ def test_only_a_strict_build_of_main_is_packaged_for_pages(workflow):
     assert "if" not in build["steps"][strict_at]  # a skipped build step must not look green
 
 
-def test_deploy_needs_the_green_build_and_runs_only_for_main(workflow):
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
+def test_deploy_needs_every_other_job_green_and_runs_only_for_main(workflow):
+    jobs = workflow["jobs"]
+    deploy = jobs["deploy"]
+    assert sorted(deploy["needs"]) == sorted(name for name in jobs if name != "deploy")
+    assert {"check", "build"} <= set(deploy["needs"])
     assert deploy["if"] == MAIN_ONLY
+
+
+# ---------------------------------------------------------------- the quick check
+
+
+def test_the_quick_check_and_the_full_suite_start_together(workflow):
+    jobs = workflow["jobs"]
+    assert "needs" not in jobs["check"]
+    assert "needs" not in jobs["build"]
+
+
+def test_the_quick_check_installs_only_the_site_and_builds_strictly(workflow):
+    check = workflow["jobs"]["check"]
+    _, checkout = step_using(check, "actions/checkout")
+    _, python = step_using(check, "actions/setup-python")
+    setup_at, setup = step_named(check, "Set up the site's packages only")
+    strict_at, strict = step_named(check, "Build strictly, with messages on the pull request")
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert python["with"] == {"python-version": "3.11"}
+    assert setup["run"] == ".ci/setup"  # the site group alone: no Chromium, no test packages
+    assert strict["run"] == ".venv/bin/mkdocs build --strict"
+    assert "if" not in strict and "HANDBOOK_ANNOTATIONS" not in strict.get("env", {})
+    assert check["env"]["NO_MKDOCS_2_WARNING"] == "1"
+    assert check["permissions"] == {"contents": "read"}
+    assert setup_at < strict_at
+    assert check["timeout-minutes"] <= 10
+
+
+def test_the_quick_check_summarises_a_pull_request_for_its_reviewer(workflow):
+    check = workflow["jobs"]["check"]
+    strict_at, _ = step_named(check, "Build strictly, with messages on the pull request")
+    review_at, review = step_named(check, "Summarise the changes for reviewers")
+    assert review["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
+    assert review["run"] == '.venv/bin/python hooks/review.py >> "$GITHUB_STEP_SUMMARY"'
+    assert review_at > strict_at
+
+
+def test_the_full_build_leaves_the_annotations_to_the_quick_check(workflow):
+    _, strict = step_named(workflow["jobs"]["build"], "Build strictly")
+    assert strict["env"]["HANDBOOK_ANNOTATIONS"] == "off"
 
 
 def test_deploy_publishes_one_at_a_time_without_cutting_one_short(workflow):
