@@ -18,7 +18,9 @@ from mkdocs.plugins import event_priority
 import github_actions
 from links.collect import line_offset
 from links.site import LinkSite
+from markdown_blocks import scan
 from problems import Problem
+from trees.fences import INFO
 from trees.fields import FieldRenderer
 from trees.site import TreeSite
 
@@ -31,6 +33,7 @@ class _Build:
     def __init__(self) -> None:
         self.links = LinkSite()
         self.trees = TreeSite(display_path=lambda page: f"docs/{page}")
+        self.reading: str | None = None  # the page Python-Markdown is rendering
 
 
 _build = _Build()
@@ -78,26 +81,60 @@ def _no_traceback(handler: Handler) -> Handler:
 def on_config(config):
     global _build, _messages
     _build = _Build()  # `mkdocs serve` rebuilds in the same process: forget the last build
+    _add_tree_fence(config)
     _messages = github_actions.attach(config.strict, os.environ)
     return config
+
+
+def _add_tree_fence(config) -> None:
+    """Have pymdownx.superfences hand every ```decision-tree fence it renders to the trees.
+
+    So a tree is a tree exactly where Markdown renders a fence; a fence it shows as code
+    (inside an indented code block) keeps its text, and no placeholder can reach a reader.
+    """
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        raise PluginError(
+            "mkdocs.yml: decision trees need pymdownx.superfences: add it under markdown_extensions"
+        )
+    options = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    custom = [fence for fence in options.get("custom_fences", []) if fence.get("name") != INFO]
+    options["custom_fences"] = [*custom, {"name": INFO, "class": INFO, "format": _tree_fence}]
+
+
+def _tree_fence(source, language, class_name, options, md, **kwargs):
+    """superfences' formatter for ```decision-tree: the tree's placeholder, or plain code for
+    a fence that holds no tree (and for fences in tree fields, which show code)."""
+    page = _build.reading
+    html = _build.trees.fence_html(page, source) if page is not None else None
+    if html is not None:
+        return html
+    code = md.preprocessors["fenced_code_block"]
+    return code.highlight(src=source, language=language, options=options, md=md, **kwargs)
 
 
 @_no_traceback
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, offset = page.file.src_uri, line_offset(page.file.content_string, markdown)
-    unrenderable = _build.links.read_page(markdown, src, offset)
+    # One scan of the page's blocks serves links and trees alike.
+    blocks = scan("\n" * offset + markdown)
+    unrenderable = _build.links.read_page(markdown, src, offset, blocks)
     if unrenderable:
         raise PluginError("\n".join(str(problem) for problem in unrenderable))
-    found = _build.trees.read_page(markdown, src, offset)
+    found = _build.trees.read_page(markdown, src, offset, blocks)
     _report(found.problems, "Decision tree")
-    _build.links.add(src, found.links, found.anchors, found.rules)
+    _build.reading = src
     return found.markdown
 
 
 @_no_traceback
 def on_page_content(html, page, config, files):
-    _build.links.read_html(page.file.src_uri, html)
+    src, _build.reading = page.file.src_uri, None
+    # Markdown has rendered the page: its trees are the fences it rendered.
+    found = _build.trees.confirm(src, html)
+    _report(found.problems, "Decision tree")
+    _build.links.add(src, found.links, found.anchors, found.rules)
+    _build.links.read_html(src, html)
     return html
 
 

@@ -772,10 +772,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+NEVER_CLOSED = "it is never closed"
+BROKEN_OFF = "a line inside it is indented less than its opening"
 _WHY = {
     "info": "superfences cannot read its info string",
-    "indent": "a line inside it is indented less than its opening",
-    "open": "it is never closed",
+    "indent": BROKEN_OFF,
+    "open": NEVER_CLOSED,
 }
 
 
@@ -785,6 +787,7 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
     closed = shown != "text" or found.why == "info"
     last = found.last if found.why != "open" else _last_line(raw_lines)
     end = starts[last] + len(raw_lines[last].removesuffix("\r"))
+    body = found.body[: max(0, last - found.first)]  # the page's final newline adds no line
     return Fence(
         line=found.first + 1,
         end_line=last + 1,
@@ -794,7 +797,7 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
         marker=found.marker,
         info=found.info,
         lang=found.lang,
-        body="".join(f"{text}\n" for text in found.body),
+        body="".join(f"{text}\n" for text in body),
         body_line=found.first + 2,
         body_col=len(prefix) + 1,
         closed=closed,

@@ -51,7 +51,11 @@ def found(text: str) -> list[tuple[int, int, str, str]]:
         ),
         pytest.param("Some `` `[a](x.md)` `` text", [], id="double-backtick span"),
         pytest.param("An `unclosed [a](x.md)", [(1, 18, "x.md", "inline")], id="lone backtick"),
-        pytest.param("```\n[a](x.md)\n", [], id="unclosed fence runs to the end"),
+        pytest.param(
+            "```\n[a](x.md)\n",
+            [(2, 5, "x.md", "inline")],
+            id="unclosed fence is text to Python-Markdown, so its link is a link",
+        ),
         pytest.param("````\n```\n[a](x.md)\n```\n````\n", [], id="fence inside a longer fence"),
         pytest.param(
             "```py\nx\n```\n[a](x.md)", [(4, 5, "x.md", "inline")], id="text after a fence"

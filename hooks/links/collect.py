@@ -2,10 +2,12 @@
 
 `collect_links` works in two linear steps over one page:
 
-1. `mask_code` blanks out everything that is code or a comment (fenced code, indented code,
-   code spans of any backtick count, HTML comments) with spaces, keeping every newline, so an
-   offset in the masked text is the same offset in the page. Decision-tree fences are fenced
-   code too: their links are handed in by the tree code, already mapped to file positions.
+1. `mask_code` blanks out everything that is code or a comment with spaces, keeping every
+   newline, so an offset in the masked text is the same offset in the page. What is a fence,
+   an indented code block or a comment is decided by the shared block scanner
+   (`markdown_blocks`), exactly as Python-Markdown decides it; code spans of any backtick
+   count are blanked here. Decision-tree fences are fenced code too: their links are handed
+   in by the tree code, already mapped to file positions.
 2. A few regular expressions find link targets in what is left: inline links and images,
    reference definitions (and the uses that make them links), autolinks, and `href`/`src`
    attributes in raw HTML.
@@ -32,28 +34,12 @@ import yaml
 
 from links.index import START_TAG
 from links.model import Link, LinkKind
+from markdown_blocks import Blocks, scan
 
 # ---------------------------------------------------------------- masking code and comments
 
-_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})(.*)$")
-_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]+\S")
-# Admonitions, collapsible blocks and content tabs indent their content by four spaces.
-_CONTAINER = re.compile(r"^([ \t]*)(?:!!!|\?\?\?\+?|===)[ \t]")
 _SPAN_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
-
-
-def _indent(line: str) -> int:
-    """Width of a line's leading whitespace, a tab counting to the next multiple of four."""
-    width = 0
-    for char in line:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -70,62 +56,6 @@ def _closing_run(run: int) -> re.Pattern[str]:
     if run not in _CLOSING_RUNS:
         _CLOSING_RUNS[run] = re.compile(rf"(?<!`)`{{{run}}}(?!`)")
     return _CLOSING_RUNS[run]
-
-
-def _mask_blocks(lines: list[str]) -> list[str]:
-    """Blank fenced and indented code blocks, line by line, tracking list and admonition depth.
-
-    Python-Markdown indents the content of list items and admonitions by four spaces, so an
-    indented code block inside one starts four spaces further in; a fence may stand at any
-    indentation (pymdownx.superfences nests them in lists and admonitions).
-    """
-    out: list[str] = []
-    containers: list[int] = []  # content indentation of each open list item or admonition
-    fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
-    in_indented = False
-    previous_blank = True
-    for line in lines:
-        stripped = line.strip()
-        if fence is not None:
-            char, length = fence
-            closing = stripped.startswith(char * length) and not stripped.strip(char)
-            if closing:
-                fence = None
-            out.append(_blank(line))
-            previous_blank = False
-            continue
-        if not stripped:
-            out.append(line)
-            previous_blank = True
-            continue
-        indent = _indent(line)
-        while containers and indent < containers[-1] and previous_blank:
-            containers.pop()
-        base = containers[-1] if containers else 0
-        if in_indented and indent >= base + 4:
-            out.append(_blank(line))
-            previous_blank = False
-            continue
-        in_indented = False
-        if previous_blank and indent >= base + 4:
-            in_indented = True
-            out.append(_blank(line))
-            previous_blank = False
-            continue
-        opened = _FENCE_OPEN.match(line)
-        if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
-            fence = (opened.group(2)[0], len(opened.group(2)))
-            out.append(_blank(line))
-            previous_blank = False
-            continue
-        item = _LIST_ITEM.match(line) or _CONTAINER.match(line)
-        if item:
-            while containers and containers[-1] > indent:
-                containers.pop()
-            containers.append(_indent(item.group(1)) + 4)
-        out.append(line)
-        previous_blank = False
-    return out
 
 
 def _mask_inline(text: str) -> str:
@@ -158,10 +88,12 @@ def _mask_inline(text: str) -> str:
     return "".join(pieces)
 
 
-def mask_code(markdown: str) -> str:
-    """The page with code and HTML comments blanked out; same length, same line breaks."""
-    lines = markdown.split("\n")
-    return _mask_inline("\n".join(_mask_blocks(lines)))
+def mask_code(markdown: str, blocks: Blocks | None = None) -> str:
+    """The page with code and HTML comments blanked out; same length, same line breaks.
+
+    `blocks` is the page's scan by `markdown_blocks`, when the caller already has it.
+    """
+    return _mask_inline((scan(markdown) if blocks is None else blocks).mask())
 
 
 # ---------------------------------------------------------------- finding links
@@ -204,13 +136,13 @@ class _Places:
         return index + 1, offset - self.starts[index] + 1
 
 
-def collect_links(markdown: str, source: str) -> list[Link]:
+def collect_links(markdown: str, source: str, blocks: Blocks | None = None) -> list[Link]:
     """Every link target in a page, in the order it appears, with its 1-based line and column.
 
     `source` is the page's path under docs/ ("fit/saying-no.md"); positions are those of the
-    target's first character in `markdown`.
+    target's first character in `markdown`. `blocks` is the page's scan, when the caller has it.
     """
-    text = mask_code(markdown)
+    text = mask_code(markdown, blocks)
     places = _Places(text)
     found: list[tuple[int, str, LinkKind]] = []
 

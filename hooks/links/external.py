@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 import urllib.error
@@ -30,6 +29,8 @@ if __package__ in (None, ""):  # run as a script: make `links` and `problems` im
 
 from links.collect import collect_links
 from links.model import Link
+from markdown_blocks import scan
+from trees.fences import INFO
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_AGENT = "customer-fit-handbook-link-check/1.0"
@@ -46,34 +47,20 @@ class Result:
     checked: float  # seconds since the epoch
 
 
-_TREE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*decision-tree[ \t]*$")
-
-
 def open_tree_fences(markdown: str) -> str:
     """The page with the opening and closing lines of each decision-tree fence blanked.
 
     `collect_links` treats tree fences as code, as the build must; here the Markdown in a
     tree's `help` and `body` should be read too. It stands in the file as typed, so links
-    found in it keep their true places. A tree fence shown inside a longer fence stays code,
-    because the longer fence around it is left alone.
+    found in it keep their true places. Which fences are trees is the shared block scanner's
+    answer (`markdown_blocks`), the build's own: a tree fence shown as an example, inside a
+    longer fence or an indented code block, stays code.
     """
     lines = markdown.split("\n")
-    fence: str | None = None
-    outer: str | None = None  # a longer fence that holds examples, not trees
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                lines[number] = " " * len(line)
-                fence = None
-        elif outer is not None:
-            if stripped.startswith(outer) and not stripped.strip(outer[0]):
-                outer = None
-        elif opened := _TREE_FENCE.match(line):
-            fence = opened.group(1)
-            lines[number] = " " * len(line)
-        elif opened := re.match(r"^[ \t]*(`{3,}|~{3,})", line):
-            outer = opened.group(1)
+    for fence in scan(markdown).fences:
+        if fence.info == INFO and fence.shown == "fence":
+            for number in (fence.line - 1, fence.end_line - 1):
+                lines[number] = " " * len(lines[number])
     return "\n".join(lines)
 
 
@@ -83,8 +70,7 @@ def external_links(docs: Path) -> list[Link]:
     found = []
     for page in sorted(docs.rglob("*.md")):
         source = page.relative_to(docs).as_posix()
-        text = open_tree_fences(page.read_text(encoding="utf-8"))
-        for link in collect_links(text, source):
+        for link in collect_links(open_tree_fences(page.read_text(encoding="utf-8")), source):
             if _is_external(link.target):
                 found.append(link)
     return found

@@ -6,19 +6,22 @@ files into the plain inputs of `check_site`, so the checking itself stays free o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 
 from links.check import check_site
 from links.collect import collect_links, collect_nav_links
 from links.index import anchors_in, build_index
 from links.model import BackLinkRule, Link
+from markdown_blocks import Blocks
 from problems import Problem
+
+if TYPE_CHECKING:  # hooks/check.py runs without MkDocs
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 
 @dataclass
@@ -29,15 +32,17 @@ class LinkSite:
     anchors: dict[str, set[str]] = field(default_factory=dict)
     rules: list[BackLinkRule] = field(default_factory=list)
 
-    def read_page(self, markdown: str, page: str, line_offset: int = 0) -> list[Problem]:
+    def read_page(
+        self, markdown: str, page: str, line_offset: int = 0, blocks: Blocks | None = None
+    ) -> list[Problem]:
         """Collect a page's links; `line_offset` counts the front-matter lines MkDocs removed.
 
+        `blocks` is the scan of the page padded with those lines, when the caller has one.
         Returns the links MkDocs itself cannot render (it crashes on a URL such as
         `http://[::1`), which must stop the build before MkDocs renders the page.
         """
         fatal = []
-        for found in collect_links(markdown, page):
-            link = Link(found.source, found.line + line_offset, found.col, found.target, found.kind)
+        for link in collect_links("\n" * line_offset + markdown, page, blocks):
             self.links.append(link)
             if link.kind != "html" and not _splits(link.target):
                 fatal.append(
@@ -74,13 +79,31 @@ class LinkSite:
         static = {file.src_uri: file.url for file in included if not file.is_documentation_page()}
         not_in_nav = [file.src_uri for file in included if not file.inclusion.is_in_nav()]
         config_text = Path(config.config_file_path).read_text(encoding="utf-8")
+        return self.check_files(
+            pages,
+            static,
+            None if config.nav is None else not_in_nav,
+            config_text,
+            config.site_url or "",
+        )
+
+    def check_files(
+        self,
+        pages: Mapping[str, str],
+        static: Mapping[str, str],
+        nav_pages: Collection[str] | None,
+        config_text: str,
+        site_url: str,
+    ) -> list[Problem]:
+        """The same, from plain inputs: page and file paths with their URLs, the pages kept
+        out of the nav (None when mkdocs.yml has no `nav`), mkdocs.yml's text and site_url."""
         return check_site(
             self.links,
             collect_nav_links(config_text),
             self.rules,
             build_index(pages, static, self.anchors),
-            site_url=config.site_url or "",
-            nav_pages=None if config.nav is None else not_in_nav,
+            site_url=site_url,
+            nav_pages=nav_pages,
         )
 
 

@@ -1,20 +1,16 @@
-"""Find the ```decision-tree fences in a page's Markdown, with where each one stands.
+"""The ```decision-tree fences of a page, as the shared block scanner (`markdown_blocks`) sees them.
 
-The scan follows the fence rules of CommonMark and pymdownx.superfences closely enough for
-what writers do: a fence opens with three or more backticks or tildes, indented by any
-number of spaces (so a tree can sit in a list item or an admonition), and closes with a line
-of the same character, at least as long, at the same indentation, with nothing after it.
-Everything between is the fence's body, so a ```decision-tree fence written inside a longer
-or different fence (as the writers' guide does to show the syntax) is an example, not a
-tree, and is not returned.
+A tree is a tree wherever Markdown renders a fenced block: at the top level, in a list item
+(indented with spaces or tabs), a blockquote, an admonition, a collapsible block, a content
+tab. Where Markdown shows the fence as code (inside an indented code block, as the writers'
+guide does to show the syntax) or not at all (inside an HTML comment), it is an example, and
+a fence written inside a longer fence is only that fence's text.
 
-A fence that is never closed runs to the end of the page, as CommonMark says; it is returned
-with ``closed=False`` so the tree parser can tell the writer.
-
-Not handled: fences inside blockquotes (``> ```decision-tree``) and fences indented with
-tabs. Both stay code on the page and are never checked.
-
-One pass over the lines with one anchored regex each: linear in the page's length.
+`find_fences` returns the trees and the fences a writer opened as trees but that Markdown
+will not render as a fence (never closed, or a line inside indented less than the opening):
+the tree reader tells the writer about both. `tree_fences` also returns the examples that
+Markdown shows as code, because the build asks Markdown itself for the last word.
+`near_misses` finds fences whose info string is almost `decision-tree`.
 """
 
 from __future__ import annotations
@@ -22,11 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-INFO = "decision-tree"
+from markdown_blocks import Blocks, Shown, scan
+from markdown_blocks import Fence as BlockFence
 
-# Backtick fences may not carry a backtick in their info string (CommonMark 4.5): such a line
-# is inline code, not a fence.
-_OPENING = re.compile(r"(?P<indent> *)(?P<marker>`{3,}(?=[^`]*$)|~{3,})(?P<info>.*)")
+INFO = "decision-tree"
 
 
 @dataclass(frozen=True)
@@ -37,95 +32,98 @@ class Fence:
     end_line: int  # 1-based line of the closing fence (the last line if never closed)
     start: int  # offset in the page of the opening fence's first character (its indent)
     end: int  # offset just after the closing fence's last character (its newline excluded)
-    indent: str  # the spaces before the opening fence
+    indent: str  # what stands before the opening marker: spaces, tabs, "> " of a blockquote
     body: str  # the YAML, with the fence's indentation taken off every line
     body_line: int  # 1-based line of the body's first line
     body_col: int  # 1-based column where body text starts: len(indent) + 1
     marker: str = "```"  # the opening run of backticks or tildes
     closed: bool = True
+    shown: Shown = "fence"  # how Markdown shows it (see markdown_blocks.Fence)
+    why: str = ""  # why Markdown does not render it as a fence, when it does not
+
+
+def _tree(fence: BlockFence) -> Fence:
+    return Fence(
+        line=fence.line,
+        end_line=fence.end_line,
+        start=fence.start,
+        end=fence.end,
+        indent=fence.prefix,
+        body=fence.body,
+        body_line=fence.body_line,
+        body_col=fence.body_col,
+        marker=fence.marker,
+        closed=fence.closed,
+        shown=fence.shown,
+        why=fence.why,
+    )
+
+
+def tree_fences(blocks: Blocks) -> list[Fence]:
+    """Every fence with the info string `decision-tree` that Markdown reads as a fence or as
+    a writer's unfinished tree, including those it then shows as code; not those in comments."""
+    return [
+        _tree(fence)
+        for fence in blocks.fences
+        if fence.info == INFO and fence.shown in ("fence", "code", "text")
+    ]
 
 
 def find_fences(markdown: str) -> list[Fence]:
-    """Return every ```decision-tree fence in `markdown` that is not inside another fence."""
-    fences: list[Fence] = []
-    lines = markdown.split("\n")
-    offset = 0  # offset of the current line's first character
-    open_: _Open | None = None
-    for number, raw in enumerate(lines, start=1):
-        line = raw.removesuffix("\r")
-        if open_ is None:
-            match = _OPENING.fullmatch(line)
-            if match:
-                open_ = _Open(
-                    line=number,
-                    start=offset,
-                    indent=match["indent"],
-                    marker=match["marker"],
-                    is_tree=match["info"].strip() == INFO,
-                )
-        elif _closes(line, open_.indent, open_.marker):
-            if open_.is_tree:
-                fences.append(open_.fence(end_line=number, end=offset + len(line), closed=True))
-            open_ = None
-        elif open_.is_tree:
-            open_.body.append(_dedent(line, len(open_.indent)))
-        offset += len(raw) + 1
-    if open_ is not None and open_.is_tree:
-        last = len(lines)
-        if last > 1 and lines[-1] == "":  # a final newline does not start another line
-            last -= 1
-        fences.append(open_.fence(end_line=last, end=len(markdown.rstrip("\r\n")), closed=False))
-    return fences
+    """The trees of a page: fences Markdown renders, and tree fences left unfinished."""
+    return [fence for fence in tree_fences(scan(markdown)) if fence.shown != "code"]
 
 
-@dataclass
-class _Open:
-    """A fence whose closing line has not been seen yet."""
+@dataclass(frozen=True)
+class NearMiss:
+    """A fence whose info string is almost `decision-tree`."""
 
     line: int
-    start: int
-    indent: str
-    marker: str
-    is_tree: bool
-
-    def __post_init__(self) -> None:
-        self.body: list[str] = []
-
-    def fence(self, end_line: int, end: int, closed: bool) -> Fence:
-        """The finished `Fence`."""
-        body = self.body
-        if not closed:
-            # The page's trailing newline is not a blank body line.
-            body = body[: end_line - self.line]
-        return Fence(
-            line=self.line,
-            end_line=end_line,
-            start=self.start,
-            end=end,
-            indent=self.indent,
-            body="".join(f"{text}\n" for text in body),
-            body_line=self.line + 1,
-            body_col=len(self.indent) + 1,
-            marker=self.marker,
-            closed=closed,
-        )
+    col: int  # where the info string starts
+    opening: str  # the marker and info string as typed, e.g. "```Decision-Tree"
+    marker: str  # the run of backticks or tildes
+    hint: str  # what differs, in words
 
 
-def _closes(line: str, indent: str, marker: str) -> bool:
-    """Whether `line` closes a fence opened with `indent` and `marker`.
+_WORDS = re.compile(r"[\s{]+")
 
-    The closing run must be of the same character and no shorter (CommonMark), and stand at
-    the opening's indentation, as pymdownx.superfences requires: a fence line indented
-    further is text inside the fence, such as a code example in a tree's `help`.
+
+def near_misses(blocks: Blocks) -> list[NearMiss]:
+    """Fences a writer meant as trees, with another letter case, words or `{attributes}`.
+
+    Examples shown as code (in an indented code block or a comment) are left alone.
     """
-    if not line.startswith(indent) or line[len(indent) : len(indent) + 1] == " ":
-        return False
-    text = line[len(indent) :]
-    run = len(text) - len(text.lstrip(marker[0]))
-    return run >= len(marker) and text[run:].strip(" \t") == ""
+    found = []
+    for fence in blocks.fences:
+        if fence.info == INFO or fence.shown in ("code", "hidden"):
+            continue
+        hint = _near_miss(fence.info, fence.lang)
+        if hint:
+            found.append(
+                NearMiss(
+                    line=fence.line,
+                    col=len(fence.prefix) + 1,
+                    opening=f"{fence.marker}{fence.info}",
+                    marker=fence.marker,
+                    hint=hint,
+                )
+            )
+    return found
 
 
-def _dedent(line: str, width: int) -> str:
-    """Take up to `width` leading spaces off a body line (a blank line may have fewer)."""
-    spaces = len(line) - len(line.lstrip(" "))
-    return line[min(spaces, width) :]
+def _near_miss(info: str, lang: str) -> str:
+    """What makes `info` almost, but not quite, `decision-tree`; "" when it is not close."""
+    first = _WORDS.split(info.strip(), maxsplit=1)[0]
+    rest = info.strip()[len(first) :].strip()
+    joined = "-".join(info.replace("_", " ").split()).lower()
+    if first == INFO or lang == INFO:
+        if rest.startswith("{") or (lang == INFO and first != INFO):
+            return "a tree fence takes no {attributes}"
+        return f"nothing may follow '{INFO}' on the opening line"
+    if first.lower() == INFO:
+        return "the info string is lower case"
+    if joined == INFO:
+        return "the words are joined by a hyphen"
+    if joined.startswith(INFO) or first.lower().replace("_", "-") in (f"{INFO}s", "decisiontree"):
+        return f"the info string is exactly '{INFO}'"
+    return ""

@@ -1,9 +1,15 @@
 """Every decision tree of one build: read from pages, checked site-wide, drawn into pages.
 
-A build meets a tree twice. While MkDocs reads a page, `TreeSite.read_page` finds its tree
-fences, checks them and leaves a placeholder where each stood. Once every page is read (and
-every page title is known, which the `read` links show), `TreeSite.draw` swaps each placeholder
-for the tree's HTML, or for the list of its problems so a writer previewing sees them in place.
+A build meets a tree three times. While MkDocs reads a page, `TreeSite.read_page` finds its
+tree fences with the shared block scanner (`markdown_blocks`) and checks them. While
+Python-Markdown renders the page, pymdownx.superfences hands each ```decision-tree fence to
+`TreeSite.fence_html`, which leaves a placeholder: so a tree is a tree exactly where Markdown
+renders a fence, and where Markdown shows the fence as code (inside an indented code block)
+superfences puts back the text as typed and no placeholder is left. `TreeSite.confirm` then
+reads the page's HTML: a placeholder there is a tree on the page. Once every page is read
+(and every page title is known, which the `read` links show), `TreeSite.draw` swaps each
+placeholder for the tree's HTML, or for the list of its problems so a writer previewing sees
+them in place.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from mkdocs.structure.files import Files
 
 from links.collect import collect_links
 from links.model import BackLinkRule, Link
+from markdown_blocks import NEVER_CLOSED, Blocks, scan
 from problems import Problem
 from trees.check import check_site_trees
-from trees.fences import find_fences
+from trees.fences import INFO, Fence, near_misses, tree_fences
 from trees.fields import FieldRenderer
 from trees.layout import layout
 from trees.model import MarkdownText, ReadLink, Tree
@@ -26,6 +33,7 @@ from trees.parse import load_tree
 from trees.render import example_anchor, examples_anchor, render_problems, render_tree
 
 _SLOT = re.compile(r'<div class="dt-slot" data-dt-slot="(\d+)"></div>')
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass
@@ -34,6 +42,9 @@ class Slot:
 
     tree: Tree | None
     problems: list[Problem]
+    fence: Fence | None = None
+    reported: bool = True  # its problems went out when the page was read
+    live: bool | None = None  # whether its placeholder is in the page; None: not rendered yet
 
 
 @dataclass
@@ -53,38 +64,109 @@ class TreeSite:
 
     display_path: Callable[[str], str]
     slots: dict[str, list[Slot]] = field(default_factory=dict)
+    # Per page being rendered: its tree fences in page order, for `fence_html`.
+    _queue: dict[str, list[Slot]] = field(default_factory=dict, repr=False)
 
-    def read_page(self, markdown: str, page: str, line_offset: int = 0) -> PageTrees:
-        """Check every tree fence of a page and put a placeholder where each stood.
+    def read_page(
+        self, markdown: str, page: str, line_offset: int = 0, blocks: Blocks | None = None
+    ) -> PageTrees:
+        """Check every tree fence of a page; the Markdown itself is left as it is.
 
         `line_offset` is the number of lines MkDocs removed above `markdown` (front matter),
-        so positions in messages are lines of the file the writer edits.
+        so positions in messages are lines of the file the writer edits. `blocks` is the
+        page's scan (of the padded text), when the caller has one to share.
+
+        Problems are returned for the fences Markdown renders as trees by the scanner's
+        reading; `confirm` settles the rest once Markdown has rendered the page.
         """
         # Padding with the removed lines makes every position come out right at the source.
         padded = "\n" * line_offset + markdown
-        fences = find_fences(padded)
-        if not fences:
-            return PageTrees(markdown)
-        result = PageTrees(markdown="")
+        if blocks is None:
+            if "decision" not in markdown.lower():
+                return PageTrees(markdown)
+            blocks = scan(padded)
+        result = PageTrees(markdown)
+        shown = self.display_path(page)
+        for miss in near_misses(blocks):
+            result.problems.append(
+                Problem(
+                    shown,
+                    miss.line,
+                    miss.col,
+                    f"'{miss.opening}' is not a decision tree ({miss.hint}), so it is shown as "
+                    f"code: write '{miss.marker}{INFO}' alone to draw a tree, or another info "
+                    "string such as 'yaml' to show code",
+                )
+            )
         slots = self.slots.setdefault(page, [])
-        pieces, done = [], line_offset
-        for fence in fences:
-            tree, problems = load_tree(fence, page, self.display_path(page))
-            result.problems.extend(problems)
-            if tree is not None:
-                links, rules = tree_links(tree)
+        queue = self._queue.setdefault(page, [])
+        for fence in tree_fences(blocks):
+            if fence.shown == "text" and fence.closed:
+                continue
+            if fence.shown == "text" and fence.why != NEVER_CLOSED:
+                result.problems.append(_unfinished(fence, shown))
+                continue
+            tree, problems = load_tree(fence, page, shown)
+            if fence.shown == "text":  # never closed: Markdown shows it as text
+                result.problems.extend(problems)
+                continue
+            predicted = fence.shown == "fence"
+            slot = Slot(tree, problems, fence, reported=predicted)
+            queue.append(slot)
+            if predicted:
+                result.problems.extend(problems)
+                slots.append(slot)
+                if tree is not None:
+                    links, rules = tree_links(tree)
+                    result.links.extend(links)
+                    result.rules.extend(rules)
+                    result.anchors.update(tree_anchors(tree))
+        return result
+
+    def fence_html(self, page: str, source: str) -> str | None:
+        """What Markdown shows for a ```decision-tree fence of `page` it renders: a
+        placeholder, or None for a fence that holds no tree (show it as code).
+
+        Called by pymdownx.superfences, in page order, with the fence's body.
+        """
+        queue = self._queue.get(page, [])
+        for number, slot in enumerate(queue):
+            assert slot.fence is not None
+            if slot.fence.body.removesuffix("\n") == source.removesuffix("\n"):
+                del queue[: number + 1]
+                slots = self.slots.setdefault(page, [])
+                if slot not in slots:
+                    slots.append(slot)
+                index = slots.index(slot)
+                return f'<div class="dt-slot" data-dt-slot="{index}"></div>'
+        return None
+
+    def confirm(self, page: str, html: str) -> PageTrees:
+        """Settle a page's trees by its rendered HTML: a placeholder outside a comment is a
+        tree on the page. Returns the links, anchors and rules of those trees, the problems
+        not yet reported, and a message for a fence read as a tree that Markdown shows as
+        code."""
+        self._queue.pop(page, None)
+        result = PageTrees(markdown="")
+        slots = self.slots.get(page)
+        if not slots:
+            return result
+        visible = _COMMENT.sub("", html) if "<!--" in html else html
+        live = {int(match.group(1)) for match in _SLOT.finditer(visible)}
+        for number, slot in enumerate(slots):
+            slot.live = number in live
+            if not slot.live:
+                if slot.reported and slot.fence is not None:
+                    result.problems.append(_shown_as_code(slot.fence, self.display_path(page)))
+                continue
+            if not slot.reported:
+                result.problems.extend(slot.problems)
+                slot.reported = True
+            if slot.tree is not None:
+                links, rules = tree_links(slot.tree)
                 result.links.extend(links)
                 result.rules.extend(rules)
-                result.anchors.update(tree_anchors(tree))
-            pieces.append(padded[done : fence.start])
-            # Blank lines around keep the placeholder a raw HTML block of its own.
-            pieces.append(
-                f'\n\n{fence.indent}<div class="dt-slot" data-dt-slot="{len(slots)}"></div>\n\n'
-            )
-            slots.append(Slot(tree, problems))
-            done = fence.end
-        pieces.append(padded[done:])
-        result.markdown = "".join(pieces)
+                result.anchors.update(tree_anchors(slot.tree))
         return result
 
     def check(self) -> list[Problem]:
@@ -94,7 +176,9 @@ class TreeSite:
     def trees(self) -> Iterator[Tree]:
         """Every tree that passed its own checks, page by page."""
         for slots in self.slots.values():
-            yield from (slot.tree for slot in slots if slot.tree is not None)
+            yield from (
+                slot.tree for slot in slots if slot.tree is not None and slot.live is not False
+            )
 
     def draw_all(self, files: Files, fields: FieldRenderer) -> None:
         """Draw the trees into the rendered content of every page that holds one."""
@@ -117,11 +201,36 @@ class TreeSite:
 
         def _draw(match: re.Match[str]) -> str:
             slot = slots[int(match.group(1))]
+            if slot.live is False:
+                return ""  # in an HTML comment: nothing of the hooks is left there
             if slot.tree is None:
                 return render_problems(slot.problems)
             return render_tree(slot.tree, layout(slot.tree), markdown=markdown, read_link=read_link)
 
         return _SLOT.sub(_draw, html)
+
+
+def _unfinished(fence: Fence, shown: str) -> Problem:
+    """A tree fence that a line inside, indented less than the opening, breaks off."""
+    return Problem(
+        shown,
+        fence.end_line,
+        1,
+        f"this line is indented less than the {fence.marker}{INFO} fence opened at line "
+        f"{fence.line}, so Markdown does not read the tree as a fence and shows its lines as "
+        f"text: indent every line of the tree at least as far as the opening {fence.marker}",
+    )
+
+
+def _shown_as_code(fence: Fence, shown: str) -> Problem:
+    """A fence read as a tree that Markdown shows as code after all."""
+    return Problem(
+        shown,
+        fence.line,
+        len(fence.indent) + 1,
+        f"Markdown shows this {fence.marker}{INFO} fence as code, not as a tree (it is read "
+        "as part of an indented code block): indent it like the text around it",
+    )
 
 
 def tree_anchors(tree: Tree) -> set[str]:
