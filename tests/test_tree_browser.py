@@ -470,7 +470,7 @@ def test_copy_puts_the_whole_decision_record_on_the_clipboard(
     page.goto(base_url + TREE_PAGE)
     choose(page, "Yes, squarely", "No")
     walker(page).get_by_role("button", name="Copy decision record").click()
-    expect(walker(page).get_by_role("status")).to_have_text("Copied")
+    expect(walker(page).get_by_role("status")).to_have_text("Decision record copied")
     assert page.evaluate(read_back) == record(base_url)
 
 
@@ -653,7 +653,11 @@ def test_a_link_in_the_text_to_a_step_shows_that_step(page, base_url):
 def test_a_table_of_contents_link_leaves_the_walk_as_it_is(page, base_url):
     page.goto(base_url + TREE_PAGE)
     choose(page, "Partly")
-    page.locator(".md-sidebar--secondary").get_by_role("link", name="Decide").click()
+    # Beside a walked tree the chart takes the right-hand column: the table of contents
+    # moves into the navigation on the left.
+    expect(page.locator(".md-sidebar--secondary")).to_be_hidden()
+    toc = page.locator(".md-sidebar--primary .md-nav--secondary")
+    toc.get_by_role("link", name="Decide").click()
     expect(page).to_have_url(re.compile("#decide$"))
     expect(heading(page)).to_have_text(CUSTOMISABLE)
     assert trail(page) == [f"{START} → Partly"]

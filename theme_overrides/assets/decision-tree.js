@@ -238,9 +238,13 @@ class Walker {
         h(
           "li",
           {},
-          h("span", { class: "dt-q" }, s.node.title),
-          " ",
-          h("span", { class: "dt-a" }, s.node.answers[s.answer].label),
+          h(
+            "span",
+            { class: "dt-said" },
+            h("span", { class: "dt-q" }, s.node.title),
+            " ",
+            h("span", { class: "dt-a" }, s.node.answers[s.answer].label),
+          ),
           " ",
           this.button(
             "Change",
@@ -354,7 +358,7 @@ class Walker {
       this.copier.focus();
     }
     if (copied) {
-      this.status.textContent = "Copied";
+      this.status.textContent = "Decision record copied";
       clearTimeout(this.timer);
       this.timer = setTimeout(() => (this.status.textContent = ""), 6000);
       return;
