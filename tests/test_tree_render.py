@@ -21,7 +21,7 @@ from test_tree_layout import CASES, HERE, outcome, question, tree
 from problems import Problem
 from trees.layout import layout
 from trees.model import Example, ExampleAnswer, MarkdownText, ReadLink, Tree
-from trees.render import render_problems, render_tree
+from trees.render import _path, render_problems, render_tree
 
 GOLDEN = Path(__file__).parent / "golden" / "trees"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -240,6 +240,23 @@ def test_every_arrow_points_with_the_trees_own_marker() -> None:
         {"url(#fan--arrow)"},
         "fan--arrow",
     )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_edges_run_straight_down_or_curve_between_the_heights_of_their_bends(name: str) -> None:
+    drawn = layout(CASES[name])
+    for edge in drawn.edges:
+        d = _path(edge.points)
+        # Only absolute moves, vertical lines and curves: each curve's control points lie
+        # between the heights of its ends, so it never leaves the gap between two layers.
+        assert re.fullmatch(r"M[-\d. ]+(?:V[-\d.]+|C[-\d. ]+)+", d), d
+        y = edge.points[0][1]
+        for command in re.findall(r"[VC][-\d. ]+", d):
+            numbers = [float(n) for n in command[1:].split()]
+            ys = numbers[1::2] if command[0] == "C" else numbers
+            assert all(y <= each <= ys[-1] for each in ys), (edge.source, edge.answer, d)
+            y = ys[-1]
+        assert d.endswith(f"V{edge.points[-1][1]:g}"), d  # the arrowhead points straight down
 
 
 def test_outcomes_show_verdict_icon_and_word_in_chart_and_step() -> None:

@@ -8,8 +8,12 @@ igraph's order.
 
 Each answer label is a vertex of its own, on the layer just below its question: the edge
 runs question -> label -> target. Labels then get a place in a layer like any box, so the
-same spacing rules that keep boxes apart keep labels off boxes and off each other, and the
-line passes straight through its label (whose background hides it).
+same spacing rules that keep boxes apart keep labels off boxes, off each other and off
+every line: the label's own line runs straight down just left of it, as in Graphviz.
+
+Within a layer every line runs straight down; between layers it moves sideways. The
+renderer draws each sideways move as a curve that leaves and arrives vertically, so it
+stays inside the gap between the layers, where there are no boxes or labels to cross.
 
 No fonts exist at build time, so text is wrapped by an estimated width per character
 (see `text_width`). Every coordinate is rounded to 0.1 so the same tree always gives the
@@ -45,6 +49,7 @@ NODE_TEXT_WIDTH = 200  # widest line of node text before it wraps
 LABEL_TEXT_WIDTH = 120
 NODE_PAD_X, NODE_PAD_Y = 12, 9
 LABEL_PAD_X, LABEL_PAD_Y = 6, 3
+LABEL_GAP = 4  # between a label and the line it belongs to, which runs down its left side
 NODE_MIN_WIDTH = 96
 BOX_GAP = 24  # between two boxes side by side
 LANE_GAP = 12  # between a label or a passing line and anything beside it
@@ -233,11 +238,14 @@ def _isotonic(targets: list[float]) -> list[float]:
     return result
 
 
-def _offsets(row: list[int], widths: list[float], gaps: list[float]) -> list[float]:
-    """The least distance from the first centre of a layer to each centre after it."""
+def _offsets(
+    row: list[int], lefts: list[float], rights: list[float], gaps: list[float]
+) -> list[float]:
+    """The least distance from the first anchor of a layer to each anchor after it; a
+    vertex reaches `lefts` to the left of its anchor and `rights` to the right."""
     offsets = [0.0]
     for i in range(1, len(row)):
-        offsets.append(offsets[-1] + (widths[row[i - 1]] + widths[row[i]]) / 2 + gaps[i - 1])
+        offsets.append(offsets[-1] + rights[row[i - 1]] + lefts[row[i]] + gaps[i - 1])
     return offsets
 
 
@@ -255,10 +263,12 @@ def _place(
     rows: list[list[int]],
     preds: list[list[int]],
     succs: list[list[int]],
-    widths: list[float],
+    lefts: list[float],
+    rights: list[float],
     node_count: int,
 ) -> list[float]:
-    """The x of every vertex's centre, keeping each layer's order and spacing.
+    """The x of every vertex's anchor (a box's centre, a label's line), keeping each
+    layer's order and spacing.
 
     Each row starts packed tight and centred; then sweeps go down (each vertex towards the
     mean of those above it) and up (towards those below), as Sugiyama-style drawings do.
@@ -272,9 +282,9 @@ def _place(
             BOX_GAP if a < node_count and b < node_count else LANE_GAP
             for a, b in itertools.pairwise(row)
         ]
-        offsets.append(_offsets(row, widths, gaps))
+        offsets.append(_offsets(row, lefts, rights, gaps))
 
-    x = [0.0] * len(widths)
+    x = [0.0] * len(lefts)
     for row, row_offsets in zip(rows, offsets, strict=True):
         for vertex, centre in zip(row, _place_row([0.0] * len(row), row_offsets), strict=True):
             x[vertex] = centre
@@ -328,11 +338,13 @@ def layout(tree: Tree) -> Layout:
 
     # Vertices: nodes, then one label per answer, then igraph's dummies.
     layer: list[int] = [2 * rank[node_id] for node_id in node_ids]
-    widths: list[float] = []
+    lefts: list[float] = []  # how far each vertex reaches left of its anchor, and right
+    rights: list[float] = []
     node_boxes: list[tuple[tuple[str, ...], float, float]] = []
     for node_id in node_ids:
         node_boxes.append(_node_size(tree.nodes[node_id]))
-        widths.append(node_boxes[-1][1])
+        lefts.append(node_boxes[-1][1] / 2)
+        rights.append(node_boxes[-1][1] / 2)
     answers: list[tuple[str, int, str, tuple[tuple[str, ...], float, float]]] = []
     graph_edges: list[tuple[int, int]] = []
     for node_id in node_ids:
@@ -342,7 +354,8 @@ def layout(tree: Tree) -> Layout:
                 label = len(layer)
                 answers.append((node_id, i, answer.next, _label_size(answer.label)))
                 layer.append(2 * rank[node_id] + 1)
-                widths.append(answers[-1][3][1])
+                lefts.append(0.0)  # the anchor is the line; the label hangs to its right
+                rights.append(LABEL_GAP + answers[-1][3][1])
                 graph_edges += [(index[node_id], label), (label, index[answer.next])]
 
     graph = igraph.Graph(n=len(layer), edges=graph_edges, directed=True)
@@ -359,7 +372,8 @@ def layout(tree: Tree) -> Layout:
         for x, y in sorted(sugiyama.edge_routing[2 * k + 1], key=lambda point: point[1]):
             chain.append(len(layer))
             layer.append(int(y))
-            widths.append(0.0)
+            lefts.append(0.0)
+            rights.append(0.0)
             order_x.append(x)
         chains.append([*chain, index[target]])
 
@@ -374,7 +388,7 @@ def layout(tree: Tree) -> Layout:
     rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
     for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
         rows[layer[vertex]].append(vertex)
-    x = _place(rows, preds, succs, widths, len(node_ids))
+    x = _place(rows, preds, succs, lefts, rights, len(node_ids))
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so
     # every arrow into a layer ends on the same line.
@@ -391,7 +405,7 @@ def layout(tree: Tree) -> Layout:
     tops = [float(MARGIN)]
     for h, run in zip(heights[:-1], runs, strict=False):
         tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
-    shift = MARGIN - min(x[v] - widths[v] / 2 for v in range(len(layer)))
+    shift = MARGIN - min(x[v] - lefts[v] for v in range(len(layer)))
 
     boxes: dict[str, Box] = {}
     for vertex, node_id in enumerate(node_ids):
@@ -417,11 +431,11 @@ def layout(tree: Tree) -> Layout:
     for k, (source, answer, target, (label_lines, label_w, label_h)) in enumerate(answers):
         label_vertex = chains[k][0]
         label_row = layer[label_vertex]
-        centre = _round(x[label_vertex] + shift)  # the label's middle is exactly on its line
+        line = _round(x[label_vertex] + shift)
         label_top = tops[label_row] + (heights[label_row] - label_h) / 2
         label = Box(
             source,
-            _round(centre - label_w / 2),
+            _round(line + LABEL_GAP),
             _round(label_top),
             label_w,
             label_h,

@@ -73,6 +73,25 @@ def _rect(box: Box, radius: float, stroke_width: float = 0) -> str:
     )
 
 
+def _path(points: tuple[tuple[float, float], ...]) -> str:
+    """An edge's path: straight where it runs down, a curve wherever it moves sideways.
+
+    Each curve leaves and arrives vertically, its control points halfway down, so it stays
+    between the heights of its ends: inside the gap between two layers, clear of every box
+    and label the layout placed, and the arrowhead still meets its box pointing down.
+    """
+    (x, y), *rest = points
+    d = [f"M{_num(x)} {_num(y)}"]
+    for x1, y1 in rest:
+        if x1 == x:
+            d.append(f"V{_num(y1)}")
+        else:
+            middle = _num((y + y1) / 2)
+            d.append(f"C{_num(x)} {middle} {_num(x1)} {middle} {_num(x1)} {_num(y1)}")
+        x, y = x1, y1
+    return "".join(d)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -97,7 +116,7 @@ def _svg(tree: Tree, chart: Layout) -> list[str]:
         '<g class="dt-edges">',
     ]
     for edge in chart.edges:
-        d = "M" + " L".join(f"{_num(x)} {_num(y)}" for x, y in edge.points)
+        d = _path(edge.points)
         out += [
             f'<g class="dt-edge" data-from="{_e(edge.source)}" data-to="{_e(edge.target)}"'
             f' data-answer="{edge.answer}">',
