@@ -19,7 +19,6 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 from urllib.parse import quote
 
 from problems import Problem
@@ -194,11 +193,13 @@ def summary(
     (the build stopped on an error). A build without a message says so in one line.
     """
     ordered = list(dict.fromkeys(page_order(messages)))
-    if not ordered:
+    if not ordered and outcome != "stopped":
         return "**Build messages:** none. The handbook builds cleanly.\n"
     pages = list(dict.fromkeys(message.path for message in ordered))
     named = [page for page in pages if page]
-    counted = f"{_count(len(ordered), 'message')} on {_count(len(named), 'file')}"
+    counted = _count(len(ordered), "message") + (
+        f" on {_count(len(named), 'file')}" if named else ""
+    )
     if outcome == "stopped":
         verdict = f"**The build stopped** with {counted}: the site was not built."
     elif outcome == "failed":
@@ -237,18 +238,13 @@ class BuildMessages(logging.Handler):
     `strict` builds fail on warnings, so their warnings are annotated as errors.
     """
 
-    def __init__(
-        self,
-        strict: bool,
-        environ: Mapping[str, str],
-        out: TextIO | None = None,
-    ) -> None:
+    def __init__(self, strict: bool, environ: Mapping[str, str]) -> None:
         super().__init__(level=logging.WARNING)
         self.strict = strict
         self.environ = environ
-        self.out = out
         self.messages: list[Message] = []
         self.stopped_at = ""  # the page MkDocs named just before the error that stopped it
+        self.error_logged = False  # MkDocs logged the error that stopped it, with its page
         self.finished = False
 
     def _level(self, levelno: int) -> str:
@@ -268,30 +264,37 @@ class BuildMessages(logging.Handler):
             self.stopped_at = stopped["page"]  # the error itself follows: it says the rest
             return
         if stopped:
+            self.error_logged = True
             self.messages.extend(located(stopped["text"], level, stopped["page"]))
             return
         self.messages.extend(located(text, level))
 
     def stop(self, error: BaseException, is_build_error: bool) -> None:
-        """The build stopped on `error`: MkDocs logs a build error only after its plugins
-        heard of it, so it is added here; any other error was logged with its page already."""
+        """The build stopped on `error`, which MkDocs logs only after its plugins heard of it
+        (a build error) or with the page it was reading (any other error), if at all."""
         if is_build_error:
             self.messages.extend(located(str(error), "error", self.stopped_at))
+        elif not self.error_logged:
+            text = f"{type(error).__name__}: {error}"
+            self.messages.extend(located(text, "error", self.stopped_at))
 
     def finish(self, outcome: str) -> None:
         """Print the annotations and append the whole summary to the job summary, once."""
         if self.finished:
             return
         self.finished = True
-        out = self.out or sys.stdout
         for line in annotations(self.messages):
-            print(line, file=out)
-        out.flush()
+            print(line)
         summary_file = self.environ.get("GITHUB_STEP_SUMMARY")
         if summary_file:
             text = summary(self.messages, outcome, source_links(self.environ))
-            with open(summary_file, "a", encoding="utf-8") as file:
-                file.write(text)
+            try:
+                with open(summary_file, "a", encoding="utf-8") as file:
+                    file.write(text)
+            except OSError as error:  # the step's own setup, not the handbook: say so, go on
+                warning = f"cannot write {summary_file}: {error.strerror}"
+                print(f"::warning title=Job summary::{escape_data(warning)}")
+        sys.stdout.flush()
 
 
 def wanted(environ: Mapping[str, str]) -> bool:

@@ -189,7 +189,7 @@ def test_a_build_that_stops_still_writes_its_summary(build_site, github, capsys)
 
 
 def test_a_fault_in_the_hooks_is_summarised_on_its_page(build_site, github, monkeypatch, capsys):
-    def broken(self, markdown, page, line_offset=0):
+    def broken(self, *args, **kwargs):
         raise KeyError("nodes")
 
     monkeypatch.setattr(TreeSite, "read_page", broken)
@@ -215,8 +215,8 @@ def test_mkdocs_own_warnings_are_annotated_too(build_site, github, capsys):
     assert github.read_text(encoding="utf-8") == (
         "## Build messages\n"
         "\n"
-        "**The strict build fails** with 1 message on 0 files. Fix each one at its place (the "
-        "links open it on this branch).\n"
+        "**The strict build fails** with 1 message. Fix each one at its place (the links open "
+        "it on this branch).\n"
         "\n"
         "### Not in a file\n"
         "\n"
@@ -365,6 +365,28 @@ def test_mkdocs_naming_the_page_it_stopped_on_is_not_a_message_of_its_own():
         Message("error", "docs/fit/b.md", 0, 0, "'x' is undefined"),
         Message("error", "docs/fit/a.md", 0, 0, "the template broke"),
     ]
+
+
+def test_an_error_mkdocs_never_logged_is_still_reported():
+    handler = BuildMessages(strict=True, environ={})
+    handler.stop(RuntimeError("a plugin broke"), is_build_error=False)
+    assert handler.messages == [Message("error", "", 0, 0, "RuntimeError: a plugin broke")]
+
+
+def test_an_error_mkdocs_logged_with_its_page_is_reported_once():
+    handler = BuildMessages(strict=True, environ={})
+    record = {"levelno": logging.ERROR, "msg": "Error reading page 'a.md': boom"}
+    handler.handle(logging.makeLogRecord(record))
+    handler.stop(RuntimeError("boom"), is_build_error=False)
+    assert handler.messages == [Message("error", "docs/a.md", 0, 0, "boom")]
+
+
+def test_a_summary_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path, capsys):
+    handler = BuildMessages(strict=True, environ={"GITHUB_STEP_SUMMARY": str(tmp_path)})
+    handler.finish("passed")
+    assert capsys.readouterr().out == (
+        f"::warning title=Job summary::cannot write {tmp_path}: Is a directory\n"
+    )
 
 
 def test_warnings_of_a_build_that_is_not_strict_stay_warnings():
