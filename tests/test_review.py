@@ -40,6 +40,8 @@ nodes:
 """
 EDITED = TREE.replace("Ask what they need", "Ask them what they need")
 RUN = "https://github.com/acme/handbook/actions/runs/42#artifacts"
+IDENTITY = ["-c", "user.name=Writer", "-c", "user.email=writer@example.com"]
+IDENTITY += ["-c", "commit.gpgsign=false"]  # whatever the machine's git config says
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_a_tree_changes_when_its_fence_changes(old, new, expected):
 
 def git(root: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", "-c", "user.name=Writer", "-c", "user.email=writer@example.com", *args],
+        ["git", *IDENTITY, *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -214,7 +216,6 @@ def test_the_command_lists_every_path_of_a_changed_tree(repo, capsys, monkeypatc
 def test_a_broken_changed_tree_fails_with_the_builds_messages(repo, capsys, monkeypatch):
     write(repo, {"docs/index.md": f"# Home\n\n{EDITED.replace('next: ask', 'next: aks')}"})
     monkeypatch.setenv("GITHUB_BASE_REF", "main")
-    monkeypatch.chdir(repo)
     git(repo, "branch", "-q", "-f", "origin/main", "main")  # as a pull request's checkout has it
     status = review.main([], root=repo)
     out = capsys.readouterr().out
