@@ -63,7 +63,7 @@ NEW_PAGES = [
     "situations/handing-over/",
     "situations/threats/",
 ]
-SITUATIONS = [page for page in NEW_PAGES if page.startswith("situations/") and page != "situations/"]
+SITUATIONS = [page for page in NEW_PAGES if page.startswith("situations/") and page.count("/") == 2]
 # Each template: its heading's anchor on the templates page, and words its letter must hold.
 TEMPLATES = [
     ("decline-with-a-referral", "it is not something we will take on"),
