@@ -175,9 +175,7 @@ def test_code_blocks_get_materials_copy_button():
 
 
 @pytest.mark.parametrize(("anchor", "words"), TEMPLATES)
-def test_each_template_is_one_plain_text_code_block_under_its_heading(
-    handbook_site, anchor, words
-):
+def test_each_template_is_one_plain_text_code_block_under_its_heading(handbook_site, anchor, words):
     html = section(handbook_site.html("service/templates/index.html"), anchor)
     blocks = re.findall(r'<div class="[^"]*highlight"><pre>.*?</pre></div>', html, re.S)
     assert len(blocks) == 1, f"#{anchor} has {len(blocks)} code blocks"
