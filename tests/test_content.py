@@ -229,3 +229,29 @@ def test_every_tree_has_worked_examples_that_reach_every_outcome(path, tree):
     unreached = [outcome for outcome in outcomes if outcome not in reached]
     assert tree.examples, f"{path}: tree '{tree.id}' has no worked examples"
     assert unreached == [], f"{path}: tree '{tree.id}': no worked example reaches {unreached}"
+
+
+# Reference pages, which the writers' guide exempts from an article's length.
+REFERENCE_PAGES = {"glossary.md", "tags.md", "service/templates.md"}
+
+
+def prose_words(markdown: str) -> int:
+    """Words a reader reads: no front matter, no fenced block (a tree, a template)."""
+    markdown = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    markdown = re.sub(r"(?ms)^([ \t]*)(`{3,}|~{3,}).*?^\1\2[ \t]*$", "", markdown)
+    return len(markdown.split())
+
+
+ARTICLES = sorted(
+    str(path.relative_to(ROOT / "docs"))
+    for path in (ROOT / "docs").rglob("*.md")
+    if not {"includes", "writers"} & set(path.parts)
+    and path.name != "index.md"
+    and str(path.relative_to(ROOT / "docs")) not in REFERENCE_PAGES
+)
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_each_article_keeps_to_the_writers_guides_length(article):
+    words = prose_words((ROOT / "docs" / article).read_text(encoding="utf-8"))
+    assert 400 <= words <= 1000, f"{article} has {words} words of prose; the guide asks 500 to 900"
