@@ -310,7 +310,8 @@ class _El:
         return self.children[-1] if self.children else None
 
 
-# A block is a list of (text, origin) lines: origin indexes the collapsed document.
+# A block is a list of (text, origin) lines: origin is the line's index in the page, or for a
+# fence's placeholder line -1 - the fence's index among the fences superfences stores.
 _Line = tuple[str, int]
 _Block = list[_Line]
 
@@ -356,9 +357,12 @@ def _loose_detab(block: _Block, level: int = 1) -> _Block:
 class _Parser:
     """A port of markdown.blockparser.BlockParser with the handbook's block processors."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str], stored: list[_Found]) -> None:
+        self.lines = lines
+        self.stored = stored
         self.state: list[str] = []
-        self.code: set[int] = set()  # origins of lines that end in an indented code block
+        self.code: set[int] = set()  # page lines that end in an indented code block
+        self.reverted: set[int] = set()  # stored fences put back as typed
         self._sibling: tuple[_El, int] | None = None  # a container's content found by a test
 
     def chunk(self, parent: _El, block: _Block) -> None:
@@ -527,7 +531,17 @@ class _Parser:
         sibling = parent.last()
         if sibling is None or sibling.tag != "pre":
             parent.add("pre")
-        code, rest = _detab(block)
+        # SuperFencesCodeBlockProcessor first puts back every fence of the block as typed.
+        typed: _Block = []
+        for text, origin in block:
+            if origin >= 0:
+                typed.append((text, origin))
+                continue
+            fence = self.stored[-1 - origin]
+            self.reverted.add(-1 - origin)
+            cut = len(fence.ws) - (len(text) - len(text.lstrip(" >")))
+            typed.extend((self.lines[i][cut:], i) for i in range(fence.first, fence.last + 1))
+        code, rest = _detab(typed)
         self.code.update(origin for _, origin in code)
         if rest:
             blocks.insert(0, rest)
@@ -670,7 +684,35 @@ class _Parser:
 
 # ---------------------------------------------------------------- putting it together
 
-_COMMENT = re.compile(r"<!--(?:.*?-->|.*)", re.S)
+_COMMENT_END = re.compile(r"-->")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _comments(markdown: str, outside: Blocks) -> list[tuple[int, int]]:
+    """The HTML comments of a page, as Python-Markdown reads them, fences included.
+
+    A `<!--` at the start of a line (up to three spaces in) opens a raw HTML block that runs
+    to the next `-->`, blank lines and all; anywhere else a comment must close before the
+    paragraph ends. One never closed is text. `<!--` in code opens nothing.
+    """
+    comments: list[tuple[int, int]] = []
+    position = 0
+    while (opening := markdown.find("<!--", position)) >= 0:
+        position = opening + 4
+        if outside.is_code(opening):
+            continue
+        closing = _COMMENT_END.search(markdown, position)
+        if closing is None:
+            break
+        line_start = markdown.rfind("\n", 0, opening) + 1
+        lead = markdown[line_start:opening]
+        if not (len(lead.expandtabs(TAB_LENGTH)) <= 3 and not lead.strip()):
+            blank = _BLANK_LINE.search(markdown, position, closing.start())
+            if blank is not None:
+                continue
+        comments.append((opening, closing.end()))
+        position = closing.end()
+    return comments
 
 
 def _line_starts(text: str) -> list[int]:
@@ -697,33 +739,21 @@ def scan(markdown: str) -> Blocks:
 
     # The document the block parser sees: each stored fence is one placeholder line.
     collapsed: _Block = []
-    fence_at: dict[int, int] = {}  # collapsed origin -> index in `stored`
-    owner: list[int] = []  # collapsed origin -> first source line
     by_first = {fence.first: number for number, fence in enumerate(stored)}
     index = 0
     while index < len(lines):
         number = by_first.get(index)
-        origin = len(owner)
         if number is not None:
-            fence = stored[number]
-            collapsed.append((fence.ws + "\x02F\x03", origin))
-            fence_at[origin] = number
-            owner.append(index)
-            index = fence.last + 1
+            collapsed.append((stored[number].ws + "\x02F\x03", -1 - number))
+            index = stored[number].last + 1
             continue
-        collapsed.append((lines[index], origin))
-        owner.append(index)
+        collapsed.append((lines[index], index))
         index += 1
-    parser = _Parser()
+    parser = _Parser(lines, stored)
     parser.chunk(_El("div"), collapsed)
 
-    code: list[tuple[int, int]] = []
-    fence_code = {fence_at[origin] for origin in parser.code if origin in fence_at}
-    for origin in sorted(parser.code):
-        if origin in fence_at:
-            continue
-        line = owner[origin]
-        code.append((starts[line], starts[line] + len(raw_lines[line])))
+    code = [(starts[i], starts[i] + len(raw_lines[i])) for i in sorted(parser.code)]
+    fence_code = parser.reverted
     fences: list[Fence] = []
     for number, found in enumerate(stored):
         shown: Shown = "code" if number in fence_code else "fence"
@@ -736,22 +766,13 @@ def scan(markdown: str) -> Blocks:
             code.append((fence.start, fence.end))
     code.sort()
 
-    # HTML comments hide what they hold, fences included; `<!--` in code opens nothing.
-    outside = Blocks(markdown, [], _merge(code))
-    comments: list[tuple[int, int]] = []
-    position = 0
-    while (opening := markdown.find("<!--", position)) >= 0:
-        if outside.is_code(opening):
-            position = opening + 4
-            continue
-        match = _COMMENT.match(markdown, opening)
-        assert match is not None
-        comments.append((opening, match.end()))
-        position = match.end()
+    comments = _comments(markdown, Blocks(markdown, [], _merge(code)))
     if comments:
         hidden = Blocks(markdown, [], comments)
         fences = [
-            _replace_shown(fence, "hidden") if hidden.is_code(fence.start) else fence
+            _replace_shown(fence, "hidden")
+            if fence.shown != "text" and hidden.is_code(fence.start)
+            else fence
             for fence in fences
         ]
         code = _merge(sorted(code + comments))

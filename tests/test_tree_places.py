@@ -1,0 +1,146 @@
+"""Where a tree lives, in whole-site builds: a tree wherever Markdown renders a fence, an
+example wherever it shows code, a message for a fence almost named `decision-tree`, and never
+a hook placeholder in a page."""
+
+from __future__ import annotations
+
+import re
+
+TREE = """\
+```decision-tree
+id: {id}
+title: Shall we?
+start: ask
+nodes:
+  ask:
+    question: Shall we?
+    help: |
+      An example, not a link:
+
+      ```markdown
+      [see](nowhere.md)
+      ```
+    answers:
+      - label: Yes
+        next: go
+      - label: No
+        next: stop
+  go:
+    outcome: Go
+    verdict: go
+    read: [other.md]
+  stop:
+    outcome: Stop
+    verdict: decline
+    read: [other.md]
+```"""
+
+OTHER = "# Other\n\nBack to [the tree](index.md).\n"
+
+
+def indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line if line else line for line in text.split("\n"))
+
+
+def typo(text: str) -> str:
+    return text.replace("next: stop", "next: stpo")
+
+
+def build(build_site, page: str, strict: bool = True):
+    return build_site({"index.md": "# Page\n\n" + page + "\n", "other.md": OTHER}, strict=strict)
+
+
+def test_a_tree_in_a_blockquote_is_checked(build_site):
+    built = build(build_site, indented(typo(TREE.format(id="quoted")), "> "))
+    assert built.messages == [
+        "docs/index.md:20:17: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
+    ]
+
+
+def test_a_tree_in_a_list_item_indented_with_a_tab_is_checked(build_site):
+    built = build(build_site, "1. First step.\n\n" + indented(typo(TREE.format(id="tab")), "\t"))
+    assert built.messages == [
+        "docs/index.md:22:16: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
+    ]
+
+
+def test_trees_in_admonitions_collapsible_blocks_and_content_tabs_are_drawn(build_site):
+    page = "\n\n".join(
+        [
+            "!!! note\n\n" + indented(TREE.format(id="in-note"), "    "),
+            "??? tip\n\n" + indented(TREE.format(id="in-details"), "    "),
+            '=== "First"\n\n' + indented(TREE.format(id="in-tab"), "    "),
+            '=== "Second"\n\n    Just text.',
+        ]
+    )
+    built = build(build_site, page)
+    assert built.messages == []
+    html = built.html()
+    for tree in ("in-note", "in-details", "in-tab"):
+        assert f'class="dt" id="tree-{tree}"' in html
+    assert 'class="tabbed-set tabbed-alternate"' in html
+
+
+def test_tree_syntax_in_an_indented_code_block_is_shown_as_typed(build_site):
+    example = "The syntax:\n\n" + indented(typo(TREE.format(id="example")), "    ")
+    over = "- A step\n\n" + indented(typo(TREE.format(id="over")), "        ")
+    built = build(build_site, example + "\n\n" + over)
+    assert built.messages == []
+    html = built.html()
+    assert "dt-slot" not in html and 'class="dt"' not in html
+    assert html.count("```decision-tree\nid: ") == 2
+    assert "next: stpo" in html
+
+
+def test_a_tree_in_an_html_comment_is_neither_checked_nor_left_in_the_page(build_site):
+    built = build(build_site, "<!--\n" + typo(TREE.format(id="hidden")) + "\n-->")
+    assert built.messages == []
+    assert "dt-slot" not in built.html() and 'class="dt"' not in built.html()
+
+
+def test_a_code_example_in_a_tree_field_holds_no_link(build_site):
+    built = build(build_site, TREE.format(id="plain"))
+    assert built.messages == []
+    assert "nowhere.md" in built.html() and 'href="nowhere' not in built.html()
+
+
+def test_near_misses_of_the_info_string_get_a_message_with_a_hint(build_site):
+    page = "\n\n".join(
+        [
+            "```Decision-Tree\nid: a\n```",
+            "```decision-tree {.wide}\nid: b\n```",
+            # superfences refuses these two openings, so a closing line would open a fence.
+            "> ```decision tree\n> id: d",
+            "    ```Decision-Tree\n    id: an example in code stays silent\n    ```",
+            "~~~decision-tree extra\nid: c",
+        ]
+    )
+    built = build(build_site, page, strict=False)
+    assert built.messages == [
+        "docs/index.md:3:1: '```Decision-Tree' is not a decision tree (the info string is lower "
+        "case), so it is shown as code: write '```decision-tree' alone to draw a tree, or "
+        "another info string such as 'yaml' to show code",
+        "docs/index.md:7:1: '```decision-tree {.wide}' is not a decision tree (a tree fence "
+        "takes no {attributes}), so it is shown as code: write '```decision-tree' alone to draw "
+        "a tree, or another info string such as 'yaml' to show code",
+        "docs/index.md:11:3: '```decision tree' is not a decision tree (the words are joined "
+        "by a hyphen), so it is shown as code: write '```decision-tree' alone to draw a tree, "
+        "or another info string such as 'yaml' to show code",
+        "docs/index.md:18:1: '~~~decision-tree extra' is not a decision tree (nothing may "
+        "follow 'decision-tree' on the opening line), so it is shown as code: write "
+        "'~~~decision-tree' alone to draw a tree, or another info string such as 'yaml' to "
+        "show code",
+    ]
+
+
+def test_a_tree_broken_off_by_a_line_indented_less_gets_a_message(build_site):
+    page = "- Step\n\n" + indented(TREE.format(id="broken"), "    ").replace(
+        "    title: Shall we?", "title: Shall we?"
+    )
+    built = build(build_site, page, strict=False)
+    assert built.messages == [
+        "docs/index.md:7:1: this line is indented less than the ```decision-tree fence opened "
+        "at line 5, so Markdown does not read the tree as a fence and shows its lines as text: "
+        "indent every line of the tree at least as far as the opening ```"
+    ]
+    assert not re.search(r"dt-slot|class=\"dt\"", built.html())
