@@ -10,21 +10,27 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TypeVar
 
 from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
 import github_actions
 from links.collect import line_offset
 from links.site import LinkSite
 from markdown_blocks import scan
 from problems import Problem
+from security.policy import ROBOTS_TXT, SitePolicy, public_setting
+from security.unsafe import find_unsafe_html
 from trees.fences import INFO
 from trees.fields import FieldRenderer
 from trees.site import TreeSite
 
 log = logging.getLogger("mkdocs.hooks.handbook")
+_serving = False  # `mkdocs serve`, told once by on_startup
+_policy = SitePolicy()  # what every page of this build carries; on_files sets it
 
 
 class _Build:
@@ -86,6 +92,28 @@ def on_config(config):
     return config
 
 
+@_no_traceback
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
+
+
+@_no_traceback
+def on_files(files, config):
+    global _policy
+    try:
+        public = public_setting(config.extra)
+    except ValueError as error:
+        raise PluginError(f"mkdocs.yml: {error}") from None
+    config_text = Path(config.config_file_path).read_text(encoding="utf-8")
+    _policy = SitePolicy(serving=_serving, public=public, config_text=config_text)
+    if not public:  # an internal handbook asks every crawler to stay out, whatever docs/ holds
+        if (own := files.get_file_from_path("robots.txt")) is not None:
+            files.remove(own)
+        files.append(File.generated(config, "robots.txt", content=ROBOTS_TXT))
+    return files
+
+
 def _add_tree_fence(config) -> None:
     """Have pymdownx.superfences hand every ```decision-tree fence it renders to the trees.
 
@@ -121,6 +149,8 @@ def on_page_markdown(markdown, page, config, files):
     unrenderable = _build.links.read_page(markdown, src, offset, blocks)
     if unrenderable:
         raise PluginError("\n".join(str(problem) for problem in unrenderable))
+    unsafe = find_unsafe_html(markdown, src, offset, config.site_url or "", blocks)
+    _report(unsafe, "Page HTML")
     found = _build.trees.read_page(markdown, src, offset, blocks)
     _report(found.problems, "Decision tree")
     _build.reading = src
@@ -136,6 +166,17 @@ def on_page_content(html, page, config, files):
     _build.links.add(src, found.links, found.anchors, found.rules)
     _build.links.read_html(src, html)
     return html
+
+
+@_no_traceback
+def on_post_page(output, page, config):
+    return _policy.apply(output, page.content or "", page.file.content_string)
+
+
+@_no_traceback
+def on_post_template(output_content, template_name, config):
+    # 404.html and other theme-only pages; sitemap.xml is no page.
+    return _policy.apply(output_content) if template_name.endswith(".html") else output_content
 
 
 @_no_traceback

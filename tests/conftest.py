@@ -3,8 +3,9 @@
 - `build_site(files, ...)` builds a tiny site that uses the handbook's real mkdocs.yml, hooks
   and theme overrides, strictly, into a temp folder, and returns what the build wrote and said.
 - `handbook_site` builds the real handbook once per session.
-- `serve(site_dir)` serves a built site on 127.0.0.1; `page` is a Chromium page that fails the
-  test on any request to another host.
+- `serve(site_dir)` serves a built site on 127.0.0.1; `handbook_at_its_url` serves the real
+  handbook built for that address; `page` is a Chromium page that fails the test on any
+  request to another host.
 """
 
 from __future__ import annotations
@@ -203,6 +204,24 @@ def serve() -> Iterator[Callable[[Path], str]]:
     for server in servers.values():
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def handbook_at_its_url(serve: Callable[[Path], str], tmp_path_factory) -> str:
+    """The real handbook built for the address it is served at, as CI builds it for Pages.
+
+    Material's instant navigation only intercepts links found in the sitemap, whose URLs come
+    from site_url (port included); `handbook_site`'s default site_url names port 8000, which
+    the test server does not use.
+    """
+    site_dir = tmp_path_factory.mktemp("at-its-url") / "site"
+    base = serve(site_dir)  # the server reads files per request: they may come later
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HANDBOOK_SITE_URL", base)
+        patch.chdir(ROOT)  # relative paths in mkdocs.yml are relative to the repository
+        built = build_into(ROOT / "mkdocs.yml", site_dir)
+    assert (site_dir / "sitemap.xml").is_file(), f"the handbook was not built: {built.messages}"
+    return base
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,13 @@ def test_a_fault_in_the_hooks_names_the_page_and_stops_the_build(build_site, mon
     assert built.messages == ["Error reading page 'index.md':", fault]
 
 
-@pytest.mark.parametrize("event", ["on_config", "on_page_markdown", "on_page_content", "on_env"])
+@pytest.mark.parametrize(
+    "event",
+    [
+        *("on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content"),
+        *("on_post_page", "on_post_template", "on_env"),
+    ],
+)
 def test_every_event_handler_is_guarded(event):
     import handbook
 

@@ -1,0 +1,175 @@
+"""What every built page carries to stay internal: a Content-Security-Policy and robots rules.
+
+The policy is a `<meta http-equiv>` at the top of `<head>` (GitHub Pages cannot send headers):
+scripts and styles from the site itself, plus the theme's own inline scripts and styles by
+their SHA-256 hash; nothing from another host, no frames, no objects. The hashes are taken
+from the page as the theme wrote it, leaving out the page's content and anything a writer
+typed, so a script that reached a page's content is not on the list and does not run.
+
+Under `mkdocs serve` MkDocs adds an inline live-reload script whose text changes with every
+request, so no hash can name it: while serving, inline scripts are allowed instead of listed.
+The built site never carries that exception.
+
+Unless the handbook is declared public, every page also says `noindex, nofollow` and the site
+ships a robots.txt that disallows everything. Nothing here touches MkDocs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Raw text elements: their text runs to the first closing tag, whatever it contains.
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.I | re.S)
+_SRC = re.compile(r"(?<![^\s])src\s*=", re.I)
+_TYPE = re.compile(r"""(?<![^\s])type\s*=\s*["']?([^"'\s>]*)""", re.I)
+_JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript"}
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_MAIN = re.compile(r"<main\b.*</main\s*>", re.I | re.S)
+
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+PUBLIC_KEY = "handbook_public"  # under `extra:` in mkdocs.yml
+
+# Everything but scripts and styles, which carry the hashes of one page.
+_FIXED = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",  # Material draws its icons as data: SVG in its stylesheets
+    "font-src": "'self'",
+    "connect-src": "'self'",  # search index, instant navigation, live reload
+    "worker-src": "'self'",  # search runs in a worker from the site's own files
+    "frame-src": "'none'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+
+
+def public_setting(extra: dict) -> bool:
+    """Whether mkdocs.yml declares the handbook public: `extra: handbook_public: true`."""
+    value = extra.get(PUBLIC_KEY, False)
+    if isinstance(value, bool):
+        return value
+    raise ValueError(
+        f"extra.{PUBLIC_KEY}: expected true or false but received: {value!r}; leave it out "
+        "(or false) for an internal handbook"
+    )
+
+
+@dataclass(frozen=True)
+class SitePolicy:
+    """What one build puts in every page: set up once, then applied page by page."""
+
+    serving: bool = False  # under `mkdocs serve`, whose live-reload script has no fixed hash
+    public: bool = False
+    config_text: str = ""  # mkdocs.yml, whose titles and copyright reach every page
+
+    def apply(self, html: str, content: str = "", page_source: str = "") -> str:
+        """A page (or a theme-only page such as 404.html) with its policy in `<head>`."""
+        written = (page_source, self.config_text)
+        return protect_page(html, content, written, self.serving, self.public)
+
+
+def source_hash(text: str) -> str:
+    """A CSP source naming an inline script or style by its text's SHA-256."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(
+    scripts: Iterable[str], styles: Iterable[str], serving: bool = False
+) -> str:
+    """The policy for a page whose theme writes these inline scripts and styles."""
+    script_src = ["'self'"]
+    if serving:
+        script_src.append("'unsafe-inline'")  # MkDocs' live reload; the built site never has it
+    else:
+        script_src.extend(sorted({source_hash(script) for script in scripts}))
+    style_src = ["'self'", *sorted({source_hash(style) for style in styles})]
+    directives = {
+        "default-src": _FIXED["default-src"],
+        "script-src": " ".join(script_src),
+        "style-src": " ".join(style_src),
+        **{key: value for key, value in _FIXED.items() if key != "default-src"},
+    }
+    return "; ".join(f"{key} {value}" for key, value in directives.items())
+
+
+def theme_inline_code(
+    html: str, content: str, written: Iterable[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The inline scripts and styles of a page that its theme wrote, not its writers.
+
+    Left out: everything inside each copy of the page's rendered `content` (when the content
+    is not found as it is, everything inside `<main>`), and any script or style whose text
+    appears in one of the `written` sources (the page's file, mkdocs.yml), which a title or
+    the copyright line could carry outside the content.
+    """
+    excluded = _spans_of(html, content)
+    sources = [text for text in written if text]
+
+    def theirs(match: re.Match[str]) -> bool:
+        inside = any(start <= match.start() < end for start, end in excluded)
+        body = match.group(2)
+        typed = body.strip() != "" and any(body.strip() in source for source in sources)
+        return not inside and not typed
+
+    scripts = [
+        match.group(2)
+        for match in _SCRIPT.finditer(html)
+        if theirs(match) and _is_inline_javascript(match.group(1))
+    ]
+    styles = [match.group(2) for match in _STYLE.finditer(html) if theirs(match)]
+    return scripts, styles
+
+
+def protect_page(
+    html: str,
+    content: str,
+    written: Iterable[str] = (),
+    serving: bool = False,
+    public: bool = False,
+) -> str:
+    """The page with its policy, referrer rule and (unless public) robots rule in `<head>`.
+
+    They go right after `<meta charset>`, before anything a policy must cover: a policy in a
+    `<meta>` applies only to what follows it.
+    """
+    scripts, styles = theme_inline_code(html, content, written)
+    policy = content_security_policy(scripts, styles, serving)
+    tags = [
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
+        '<meta name="referrer" content="same-origin">',
+    ]
+    if not public:
+        tags.append('<meta name="robots" content="noindex, nofollow">')
+    anchor = _CHARSET.search(html) or _HEAD.search(html)
+    at = anchor.end() if anchor else 0
+    return html[:at] + "\n    " + "\n    ".join(tags) + html[at:]
+
+
+def _spans_of(html: str, content: str) -> list[tuple[int, int]]:
+    """Where the page's content stands in the whole page, every time it does."""
+    if not content.strip():
+        return []
+    spans = []
+    start = html.find(content)
+    while start >= 0:
+        spans.append((start, start + len(content)))
+        start = html.find(content, start + len(content))
+    if spans:
+        return spans
+    main = _MAIN.search(html)  # content that changed after rendering: trust nothing in <main>
+    return [main.span()] if main else [(0, len(html))]
+
+
+def _is_inline_javascript(attributes: str) -> bool:
+    """Whether a `<script>` with these attributes runs its own text (not `src`, not JSON)."""
+    if _SRC.search(attributes):
+        return False
+    kind = _TYPE.search(attributes)
+    return kind is None or kind.group(1).lower() in _JAVASCRIPT_TYPES
