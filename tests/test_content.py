@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import yaml
 from conftest import ROOT
 from mkdocs.utils.yaml import yaml_load
 
@@ -255,3 +256,24 @@ ARTICLES = sorted(
 def test_each_article_keeps_to_the_writers_guides_length(article):
     words = prose_words((ROOT / "docs" / article).read_text(encoding="utf-8"))
     assert 400 <= words <= 1000, f"{article} has {words} words of prose; the guide asks 500 to 900"
+
+
+def test_the_decision_log_example_is_a_real_walk_of_its_tree():
+    # The example entry on "Recording a decision" must read as the walker would copy it today.
+    page = (ROOT / "docs" / "service" / "recording-decisions.md").read_text(encoding="utf-8")
+    entry = re.search(r"(?ms)^```text\n(Date:.*?)^```$", page)[1]
+    title = re.search(r"(?m)^\n(.+\?)\n\n1\. ", entry)[1]
+    steps = re.findall(r"(?m)^\d+\. (.+)\n   Answer: (.+)$", entry)
+    outcome = re.search(r"(?m)^Outcome: (.+)$", entry)[1]
+    trees = {
+        tree["title"]: tree
+        for path in (ROOT / "docs").rglob("*.md")
+        for body in re.findall(r"(?ms)^```decision-tree\n(.*?)^```$", path.read_text("utf-8"))
+        for tree in [yaml.safe_load(body)]
+    }
+    tree = trees[title]
+    node = tree["nodes"][tree["start"]]
+    for question, answer in steps:
+        assert node["question"] == question
+        node = tree["nodes"][next(a["next"] for a in node["answers"] if a["label"] == answer)]
+    assert node["outcome"] == outcome
