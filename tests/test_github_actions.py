@@ -31,33 +31,10 @@ from trees.site import TreeSite
 BLOB = "https://github.com/acme/handbook/blob/fix/trees"
 MORE = "the job summary lists every message"
 
-TREE_PAGE = """\
-# Home
-
-See [the guide](guide.md) and [the rules](other.md#rules).
-
-```decision-tree
-id: first-call
-title: First call
-start: known
-nodes:
-  known:
-    question: Do we know them?
-    answers:
-      - label: Yes
-        next: welcome
-      - label: No
-        next: ask
-  welcome:
-    outcome: Welcome them back
-    verdict: go
-    read: [other.md]
-  ask:
-    outcome: Ask what they need
-    verdict: goo
-    read: [other.md]
-```
-"""
+# A page with two broken links and a tree whose last outcome has a verdict that does not exist.
+TREE = (Path(__file__).parent / "data" / "first-call-tree.md").read_text(encoding="utf-8")
+LINKS = "See [the guide](guide.md) and [the rules](other.md#rules).\n"
+TREE_PAGE = f"# Home\n\n{LINKS}\n{TREE.replace('verdict: caution', 'verdict: goo')}"
 OTHER_PAGE = "# Other\n\nBack to [the start](index.md).\n"
 
 

@@ -15,29 +15,7 @@ import pytest
 import review
 from review import ChangedPage, artifact_link, changed_pages, changed_trees
 
-TREE = """\
-```decision-tree
-id: first-call
-title: First call
-start: known
-nodes:
-  known:
-    question: Do we know them?
-    answers:
-      - label: Yes
-        next: welcome
-      - label: No
-        next: ask
-  welcome:
-    outcome: Welcome them back
-    verdict: go
-    read: [other.md]
-  ask:
-    outcome: Ask what they need
-    verdict: caution
-    read: [other.md]
-```
-"""
+TREE = (Path(__file__).parent / "data" / "first-call-tree.md").read_text(encoding="utf-8")
 EDITED = TREE.replace("Ask what they need", "Ask them what they need")
 RUN = "https://github.com/acme/handbook/actions/runs/42#artifacts"
 IDENTITY = ["-c", "user.name=Writer", "-c", "user.email=writer@example.com"]
