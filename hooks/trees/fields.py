@@ -58,6 +58,10 @@ class FieldRenderer:
             target = self._page.file
         if target is None or target.page is None:
             return href, link.target  # a broken link: the link checker reports it
+        if target is self._page.file and anchor:
+            # A section of the tree's own page: a plain in-page link, written the same by every
+            # builder (trees.extension), where "./#x" would depend on how each writes URLs.
+            href = f"#{anchor}"
         # MkDocs keeps page and heading titles as HTML ("Fish &amp; chips"); the renderer
         # escapes what it is given, so it gets them as text.
         title = html.unescape(target.page.title or link.target)

@@ -1,0 +1,239 @@
+"""The migration path to Zensical: trees drawn and walkable, and checked by hooks/check.py.
+
+Zensical runs Python-Markdown extensions but no MkDocs hooks. zensical.yml adds the
+`trees.extension` Markdown extension to mkdocs.yml's settings, and `hooks/check.py SITE_DIR`
+does the site-wide checks after the build. These tests build with Zensical's own command, as
+the README says, with no environment variable set: hooks/ is importable because .ci/setup
+puts it on the virtual environment's path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Built, screenshot, tiny_config
+from playwright.sync_api import expect
+
+ZENSICAL = Path(sys.executable).parent / "zensical"
+CHECK = ROOT / "hooks" / "check.py"
+TREE_PAGE = "fit/take-on-request/"
+TREE = "take-on-request"
+
+
+def _environment() -> dict[str, str]:
+    """The shell's environment without anything that would make hooks/ importable."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.pop("HANDBOOK_SITE_URL", None)
+    return env
+
+
+def zensical_build(root: Path) -> subprocess.CompletedProcess[str]:
+    """`zensical build -f zensical.yml --clean` run in `root`, as the README gives it."""
+    return subprocess.run(
+        [str(ZENSICAL), "build", "-f", "zensical.yml", "--clean"],
+        cwd=root,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def run_check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`.venv/bin/python hooks/check.py ARGS` run in `root`."""
+    return subprocess.run(
+        [sys.executable, str(CHECK), *args],
+        cwd=root,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def tree_html(page_html: str) -> list[str]:
+    """Each decision tree's HTML on a page, from its `<div class="dt"` to its closing tag."""
+    trees = []
+    for start in re.finditer(r'<div class="dt" id="tree-', page_html):
+        depth = 0
+        for tag in re.finditer(r"<div\b|</div>", page_html[start.start() :]):
+            depth += 1 if tag.group() == "<div" else -1
+            if depth == 0:
+                trees.append(page_html[start.start() : start.start() + tag.end()])
+                break
+    return trees
+
+
+@pytest.fixture(scope="session")
+def zensical_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The real handbook built once by Zensical from a copy of the repository's site sources,
+    and what the build printed."""
+    root = tmp_path_factory.mktemp("zensical")
+    for name in ("docs", "theme_overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("mkdocs.yml", "zensical.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    built = zensical_build(root)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return root, built.stdout + built.stderr
+
+
+@pytest.fixture(scope="session")
+def zensical_handbook(zensical_run: tuple[Path, str]) -> Path:
+    return zensical_run[0]
+
+
+# ---------------------------------------------------------------- the real handbook
+
+
+@pytest.mark.slow
+def test_zensical_draws_every_tree_with_the_html_of_the_mkdocs_build(
+    zensical_handbook: Path, handbook_site: Built
+):
+    drawn = {}
+    for page in sorted(handbook_site.site_dir.rglob("index.html")):
+        expected = tree_html(page.read_text(encoding="utf-8"))
+        if expected:
+            drawn[page.relative_to(handbook_site.site_dir).as_posix()] = expected
+    assert len(drawn) >= 6, "the MkDocs build drew fewer trees than the handbook holds"
+    for page, expected in drawn.items():
+        html = (zensical_handbook / "site" / page).read_text(encoding="utf-8")
+        # Zensical reads Material's data-search-exclude for its search index and drops it.
+        expected = [tree.replace(" data-search-exclude", "") for tree in expected]
+        assert tree_html(html) == expected, page
+        assert "dt-slot" not in html and "language-decision-tree" not in html, page
+
+
+@pytest.mark.slow
+def test_zensical_link_validation_is_on_and_finds_nothing(zensical_run: tuple[Path, str]):
+    _, printed = zensical_run
+    assert "No issues found" in printed, printed
+
+
+@pytest.mark.slow
+def test_check_passes_the_handbook_built_by_zensical_and_by_mkdocs(
+    zensical_handbook: Path, handbook_site: Built
+):
+    by_zensical = run_check(zensical_handbook, "site")
+    assert (by_zensical.returncode, by_zensical.stdout) == (0, ""), by_zensical.stderr
+    by_mkdocs = run_check(ROOT, str(handbook_site.site_dir))
+    assert (by_mkdocs.returncode, by_mkdocs.stdout) == (0, ""), by_mkdocs.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_walker_walks_a_tree_of_the_zensical_build(zensical_handbook: Path, serve, page):
+    base = serve(zensical_handbook / "site")
+    page.goto(base + TREE_PAGE)
+    tree = page.locator(f"#tree-{TREE}")
+    walker = tree.locator(".dt-walker")
+    expect(walker).to_be_visible()
+    expect(tree.locator(".dt-steps")).to_be_hidden()
+    first = walker.locator(".dt-walker-title").inner_text()
+    walker.locator("button.dt-choice").first.click()
+    expect(walker.locator(".dt-walker-title")).not_to_have_text(first)
+    assert f"dt-{TREE}=0" in page.evaluate("location.search")
+    tree.scroll_into_view_if_needed()
+    screenshot(page, "zensical-tree-walk", full_page=False)
+    # `page` fails the test on any request to another host or script error.
+
+
+# ---------------------------------------------------------------- a tiny site with mistakes
+
+TINY_PAGES = {
+    "index.md": "# Home\n\nSee [the tree](tree.md) and [a lost page](lost.md).\n",
+    "tree.md": """---
+title: A tree
+---
+
+# A tree
+
+Back [home](index.md#nowhere).
+
+```decision-tree
+id: tiny
+title: A tiny tree
+start: ask
+nodes:
+  ask:
+    question: Is it fine?
+    answers:
+      - label: Yes
+        next: fine
+      - label: No
+        next: fien
+  fine:
+    outcome: It is fine
+    verdict: go
+    read: [index.md]
+```
+""",
+}
+
+TINY_PROBLEMS = [
+    "docs/index.md:3:43: broken link 'lost.md': no page 'lost.md'",
+    "docs/tree.md:7:13: broken link 'index.md#nowhere': no anchor '#nowhere' on 'index.md'",
+    "docs/tree.md:20:15: nodes.ask.answers[1].next: no node 'fien' (did you mean 'fine'?)",
+]
+
+
+def _tiny_site(root: Path) -> None:
+    docs = root / "docs"
+    for name, text in TINY_PAGES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    (docs / "includes").mkdir()
+    (docs / "includes" / "glossary-terms.md").write_text("", encoding="utf-8")
+    config = tiny_config(Path("docs"), nav="  - Home: index.md\n  - A tree: tree.md")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copy2(ROOT / "zensical.yml", root / "zensical.yml")
+
+
+@pytest.mark.slow
+def test_check_reports_each_mistake_of_a_zensical_build_at_its_line(tmp_path: Path):
+    _tiny_site(tmp_path)
+    built = zensical_build(tmp_path)
+    assert built.returncode == 0, built.stdout + built.stderr
+    # Zensical's own validation sees the two broken links of the page text, not the tree's.
+    assert "2 issues found" in built.stdout + built.stderr
+    site = (tmp_path / "site" / "tree" / "index.html").read_text(encoding="utf-8")
+    assert "This decision tree has 1 problem and is not shown" in site
+    checked = run_check(tmp_path, "site")
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines() == TINY_PROBLEMS
+    assert checked.stderr == "3 problems in trees and links: fix them, then build again\n"
+
+
+@pytest.mark.slow
+def test_check_prints_what_the_mkdocs_build_prints(tmp_path: Path, build_site):
+    built = build_site(TINY_PAGES, nav="  - Home: index.md\n  - A tree: tree.md")
+    assert not built.ok
+    assert sorted(built.messages) == sorted(TINY_PROBLEMS)
+    checked = run_check(tmp_path, "-f", "mkdocs.yml", str(tmp_path / "site"))
+    assert checked.stdout.splitlines() == TINY_PROBLEMS
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ([], "the following arguments are required: SITE_DIR"),
+        (["no-such-site"], "no built site at 'no-such-site': build the handbook first"),
+        (["site", "extra"], "unrecognized arguments: extra"),
+        (["-f", "none.yml", "."], "no configuration file 'none.yml'"),
+    ],
+)
+def test_check_explains_bad_arguments_with_its_usage(tmp_path: Path, args, error):
+    checked = run_check(tmp_path, *args)
+    assert checked.returncode == 2
+    assert checked.stderr.splitlines() == [
+        "usage: hooks/check.py [-h] [-f CONFIG_FILE] SITE_DIR",
+        f"hooks/check.py: error: {error}",
+    ]
