@@ -115,7 +115,7 @@ def annotations(messages: Iterable[Message], cap: int = CAP) -> list[str]:
     GitHub drops what comes after the tenth of a level, so the last one shown says how many
     more there are and where they are.
     """
-    ordered = page_order(messages)
+    ordered = list(dict.fromkeys(page_order(messages)))  # a message logged twice shows once
     totals: dict[str, int] = {}
     for message in ordered:
         totals[message.level] = totals.get(message.level, 0) + 1

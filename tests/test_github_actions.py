@@ -270,6 +270,14 @@ def test_each_level_has_its_own_ten_in_page_order():
     assert lines[9].endswith(f"mistake 10 (and 2 more warnings: {MORE})")
 
 
+def test_a_message_logged_twice_is_annotated_and_summarised_once():
+    message = Message("error", "docs/a.md", 3, 1, "twice")
+    assert annotations([message, message]) == [
+        "::error file=docs/a.md,line=3,col=1,title=MkDocs::twice"
+    ]
+    assert summary([message, message], "failed").count("twice") == 1
+
+
 def test_page_order_is_by_file_line_and_column_and_placeless_last():
     messages = [
         Message("error", "", 0, 0, "no place"),
