@@ -382,14 +382,30 @@ def test_every_built_page_carries_the_policy_and_the_robots_rule(handbook_site):
     assert (handbook_site.site_dir / "robots.txt").read_text(encoding="utf-8") == ROBOTS_TXT
 
 
-@pytest.mark.parametrize("value", ["true", "!ENV [HANDBOOK_TEST_PUBLIC, true]"])
-def test_a_handbook_declared_public_may_be_indexed(build_site, value):
-    built = build_site({"index.md": "# Home\n"}, extra=f"extra:\n  handbook_public: {value}\n")
+@pytest.mark.parametrize(
+    ("extra", "environment"),
+    [
+        pytest.param("extra:\n  handbook_public: true\n", {}, id="mkdocs.yml"),
+        pytest.param("", {"HANDBOOK_PUBLIC": "true"}, id="environment"),
+    ],
+)
+def test_a_handbook_declared_public_may_be_indexed(build_site, monkeypatch, extra, environment):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    built = build_site({"index.md": "# Home\n"}, extra=extra)
     assert built.ok, built.messages
     page = built.html()
     assert 'name="robots"' not in page
     assert "Content-Security-Policy" in page
     assert not (built.site_dir / "robots.txt").exists()
+
+
+def test_without_a_word_the_handbook_is_internal(build_site, monkeypatch):
+    monkeypatch.delenv("HANDBOOK_PUBLIC", raising=False)
+    built = build_site({"index.md": "# Home\n"})
+    assert built.ok, built.messages
+    assert '<meta name="robots" content="noindex, nofollow">' in built.html()
+    assert (built.site_dir / "robots.txt").read_text(encoding="utf-8") == ROBOTS_TXT
 
 
 def test_an_internal_handbook_replaces_a_robots_txt_of_its_own(build_site):
