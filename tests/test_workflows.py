@@ -244,7 +244,11 @@ def test_the_quick_check_summarises_a_pull_request_for_its_reviewer(workflow):
     check = workflow["jobs"]["check"]
     strict_at, _ = step_named(check, "Build strictly, with messages on the pull request")
     review_at, review = step_named(check, "Summarise the changes for reviewers")
-    assert review["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
+    _, setup = step_named(check, "Set up the site's packages only")
+    assert review["if"] == (
+        "${{ !cancelled() && github.event_name == 'pull_request' "
+        f"&& steps.{setup['id']}.outcome == 'success' }}}}"
+    )
     assert review["run"] == '.venv/bin/python hooks/review.py >> "$GITHUB_STEP_SUMMARY"'
     assert review_at > strict_at
 
