@@ -247,6 +247,16 @@ def test_axe_finds_no_violations_in_the_examples(new_page, base_url, scheme):
         screenshot(page, "examples-dark")
 
 
+def test_on_a_wide_screen_the_sticky_chart_stands_beside_the_examples(page, base_url):
+    page.goto(base_url + TREE_PAGE)
+    for number in (1, 2, 3):
+        example(page, number).scroll_into_view_if_needed()
+        box = example(page, number).bounding_box()
+        chart = tree(page).locator(".dt-chart").bounding_box()
+        assert box is not None and chart is not None
+        assert box["x"] + box["width"] <= chart["x"]
+
+
 def test_phone_width_keeps_examples_inside_the_screen(new_page, base_url):
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     page.goto(base_url + TREE_PAGE)
