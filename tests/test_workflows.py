@@ -214,6 +214,39 @@ def test_deploy_needs_every_other_job_green_and_runs_only_for_main(workflow):
     assert deploy["if"] == MAIN_ONLY
 
 
+# ---------------------------------------------------------------- the publishing gate
+
+
+def test_deploy_needs_the_gate_that_refuses_a_public_site(workflow):
+    jobs = workflow["jobs"]
+    assert "gate" in jobs["deploy"]["needs"]
+    assert jobs["gate"]["if"] == MAIN_ONLY
+    assert "needs" not in jobs["gate"]  # it starts at once: a public site fails the run early
+
+
+def test_the_gate_reads_pages_and_the_repository_and_writes_nothing(workflow):
+    gate = workflow["jobs"]["gate"]
+    assert gate["permissions"] == {"contents": "read", "pages": "read"}
+    _, checkout = step_using(gate, "actions/checkout")
+    assert checkout["with"] == {
+        "persist-credentials": False,
+        "sparse-checkout": ".ci/pages_gate.py",
+        "sparse-checkout-cone-mode": False,
+    }
+    assert (ROOT / ".ci" / "pages_gate.py").is_file()
+
+
+def test_the_gate_runs_the_tested_script_with_the_variable_that_allows_a_public_site(workflow):
+    gate = workflow["jobs"]["gate"]
+    _, step = step_named(gate, "Refuse to publish to a public Pages site")
+    assert step["run"] == "python3 .ci/pages_gate.py"
+    assert step["env"] == {
+        "GITHUB_TOKEN": "${{ github.token }}",
+        "HANDBOOK_PUBLIC_OK": "${{ vars.HANDBOOK_PUBLIC_OK }}",
+    }
+    assert "if" not in step and "continue-on-error" not in step
+
+
 # ---------------------------------------------------------------- the quick check
 
 
