@@ -20,6 +20,8 @@ import pytest
 from conftest import ROOT, Built, screenshot, tiny_config
 from playwright.sync_api import expect
 
+import check
+
 ZENSICAL = Path(sys.executable).parent / "zensical"
 CHECK = ROOT / "hooks" / "check.py"
 TREE_PAGE = "fit/take-on-request/"
@@ -230,10 +232,30 @@ def test_check_prints_what_the_mkdocs_build_prints(tmp_path: Path, build_site):
         (["-f", "none.yml", "."], "no configuration file 'none.yml'"),
     ],
 )
-def test_check_explains_bad_arguments_with_its_usage(tmp_path: Path, args, error):
-    checked = run_check(tmp_path, *args)
-    assert checked.returncode == 2
-    assert checked.stderr.splitlines() == [
+def test_check_explains_bad_arguments_with_its_usage(
+    tmp_path: Path, monkeypatch, capsys, args, error
+):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        check.main(args)
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
         "usage: hooks/check.py [-h] [-f CONFIG_FILE] SITE_DIR",
         f"hooks/check.py: error: {error}",
     ]
+
+
+def test_the_readme_gives_the_commands_these_tests_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Building with Zensical", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("  #")[0].strip() for line in block.splitlines()]
+    assert commands == [
+        ".ci/setup --test",
+        ".venv/bin/zensical build -f zensical.yml",
+        ".venv/bin/python hooks/check.py site",
+    ]
+    # What the tests run: the same build (--clean only because each test builds afresh) and
+    # check, and the .pth file .ci/setup writes, without which Zensical finds no extension.
+    setup = (ROOT / ".ci" / "setup").read_text(encoding="utf-8")
+    assert 'printf \'%s\\n\' "$PWD/hooks" > "$purelib/customer-fit-handbook-hooks.pth"' in setup
