@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import tiny_config
 
 import github_actions
 from github_actions import (
@@ -36,6 +39,14 @@ TREE = (Path(__file__).parent / "data" / "first-call-tree.md").read_text(encodin
 LINKS = "See [the guide](guide.md) and [the rules](other.md#rules).\n"
 TREE_PAGE = f"# Home\n\n{LINKS}\n{TREE.replace('verdict: caution', 'verdict: goo')}"
 OTHER_PAGE = "# Other\n\nBack to [the start](index.md).\n"
+TREE_PAGE_ANNOTATIONS = [
+    "::error file=docs/index.md,line=3,col=17,title=Link::broken link 'guide.md': no page "
+    "'guide.md' (did you mean 'index.md'?)",
+    "::error file=docs/index.md,line=3,col=43,title=Link::broken link 'other.md#rules': no "
+    "anchor '#rules' on 'other.md'",
+    "::error file=docs/index.md,line=23,col=14,title=nodes.ask.verdict::expected one of: "
+    "go, caution, decline but received: 'goo' (did you mean 'go'?)",
+]
 
 
 @pytest.fixture
@@ -71,14 +82,7 @@ def test_a_strict_build_annotates_each_mistake_and_summarises_them(build_site, g
         "docs/index.md:3:17: broken link 'guide.md': no page 'guide.md' (did you mean 'index.md'?)",
         "docs/index.md:3:43: broken link 'other.md#rules': no anchor '#rules' on 'other.md'",
     ]
-    assert capsys.readouterr().out.splitlines() == [
-        "::error file=docs/index.md,line=3,col=17,title=Link::broken link 'guide.md': no page "
-        "'guide.md' (did you mean 'index.md'?)",
-        "::error file=docs/index.md,line=3,col=43,title=Link::broken link 'other.md#rules': no "
-        "anchor '#rules' on 'other.md'",
-        "::error file=docs/index.md,line=23,col=14,title=nodes.ask.verdict::expected one of: "
-        "go, caution, decline but received: 'goo' (did you mean 'go'?)",
-    ]
+    assert capsys.readouterr().out.splitlines() == TREE_PAGE_ANNOTATIONS
     assert github.read_text(encoding="utf-8") == (
         "## Build messages\n"
         "\n"
@@ -95,6 +99,41 @@ def test_a_strict_build_annotates_each_mistake_and_summarises_them(build_site, g
         "caution, decline but received: 'goo' (did you mean 'go'?)\n"
     )
     assert our_handlers() == []  # the next build starts afresh
+
+
+def test_the_command_line_build_prints_annotations_beside_its_own_output(tmp_path, github):
+    # As CI runs it: MkDocs' own lines go to stderr as always, the workflow commands to stdout,
+    # and the summary is written although the strict build aborts after the last event.
+    docs = tmp_path / "docs"
+    (docs / "includes").mkdir(parents=True)
+    (docs / "includes" / "glossary-terms.md").write_text("", encoding="utf-8")
+    (docs / "index.md").write_text(TREE_PAGE, encoding="utf-8")
+    (docs / "other.md").write_text(OTHER_PAGE, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(tiny_config(docs), encoding="utf-8")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        *TREE_PAGE_ANNOTATIONS,
+        "",
+        "Aborted with 3 warnings in strict mode!",
+    ]
+    assert [line for line in result.stderr.splitlines() if line.startswith("WARNING")] == [
+        "WARNING -  docs/index.md:23:14: nodes.ask.verdict: expected one of: go, caution, "
+        "decline but received: 'goo' (did you mean 'go'?)",
+        "WARNING -  docs/index.md:3:17: broken link 'guide.md': no page 'guide.md' (did you "
+        "mean 'index.md'?)",
+        "WARNING -  docs/index.md:3:43: broken link 'other.md#rules': no anchor '#rules' on "
+        "'other.md'",
+    ]
+    assert "::" not in result.stderr
+    assert github.read_text(encoding="utf-8").startswith(
+        "## Build messages\n\n**The strict build fails** with 3 messages on 1 file."
+    )
 
 
 def test_a_clean_build_says_so_in_one_line(build_site, github, capsys):
