@@ -67,6 +67,10 @@ def base_url(serve, tmp_path_factory) -> str:
     files = {**site_files(), "includes/glossary-terms.md": ""}
     page = files["fit/take-on.md"]
     files["fit/take-on.md"] = page.replace("nodes:\n", EXAMPLES + "nodes:\n", 1)
+    # Both trees of the two-tree page under one heading, the first with an example.
+    first = "examples:\n  - situation: Going left\n    answers: [Left]\n    expect: left\n"
+    files["two.md"] = files["two.md"].replace("nodes:\n", first + "nodes:\n", 1)
+    files["two.md"] = files["two.md"].replace("## Second\n", "")
     for name, content in files.items():
         (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "docs" / name).write_text(content, encoding="utf-8")
@@ -173,6 +177,16 @@ def test_a_step_of_an_example_opens_the_walker_there_with_the_answers_before_it(
     example(page, 2).get_by_role("link", name=REFER).click()
     expect(heading(page)).to_have_text(REFER)
     assert trail(page) == [f"{START} → Not at all"]
+
+
+def test_a_trees_example_headings_leave_the_next_trees_walker_heading_level_alone(page, base_url):
+    # Both trees stand under one h2: each walker's heading is an h3, whatever headings
+    # (steps, examples) the first tree holds.
+    page.goto(base_url + "two/")
+    expect(heading(page, "first")).to_have_text("First tree, first question?")
+    levels = [heading(page, t).evaluate("e => e.tagName") for t in ("first", "second")]
+    assert levels == ["H3", "H3"]
+    assert tree(page, "first").locator(".dt-example-title").evaluate("e => e.tagName") == "H4"
 
 
 def test_keyboard_alone_walks_an_example(page, base_url):
