@@ -9,12 +9,20 @@ past a non-strict build shows that the policy blocks them while the theme's own 
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 from xml.etree import ElementTree
 
 import pytest
+from conftest import tiny_config
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -168,3 +176,67 @@ def test_a_script_smuggled_into_a_page_is_blocked_and_the_theme_still_runs(page,
     assert page.evaluate("typeof document$") == "object"
     assert len(blocked) == 2, blocked
     assert len(console) == 2, console
+
+
+# ---------------------------------------------------------------- live reload under serve
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[tuple[str, Path]]:
+    """`mkdocs serve` of a tiny site on 127.0.0.1: its URL and the page a writer edits."""
+    docs = tmp_path / "docs"
+    (docs / "includes").mkdir(parents=True)
+    (docs / "includes" / "glossary-terms.md").write_text("", encoding="utf-8")
+    page = docs / "index.md"
+    page.write_text("# Home\n\nThe first draft.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(tiny_config(docs), encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env={**os.environ, "HANDBOOK_SITE_URL": f"http://127.0.0.1:{port}/"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(600):  # the first build takes a while on a busy machine
+            try:
+                with urlopen(url, timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None, "mkdocs serve stopped"
+                time.sleep(0.2)
+        yield url, page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_under_serve_live_reload_works_within_the_policy(page, served):
+    url, source = served
+    console = watch(page)
+    logged: list[str] = []
+    page.on("console", lambda message: logged.append(message.text))
+    page.goto(url)
+    expect(page.get_by_text("The first draft.")).to_be_visible()
+    for _ in range(50):  # console messages arrive a moment after they are logged
+        if "Enabled live reload" in logged:
+            break
+        page.wait_for_timeout(100)
+    assert "Enabled live reload" in logged, logged
+    # MkDocs' live-reload script changes with every request, so no hash names it: while
+    # serving (never in a build), the policy lets inline scripts run.
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self' 'unsafe-inline';" in (policy or "")
+    source.write_text("# Home\n\nThe second draft.\n", encoding="utf-8")
+    # MkDocs rebuilds and the page reloads itself: nobody presses anything.
+    expect(page.get_by_text("The second draft.")).to_be_visible(timeout=60_000)
+    assert complaints(page, console) == []
