@@ -84,12 +84,13 @@ class Fence:
     marker: str  # the opening run of backticks or tildes
     info: str  # the info string after the marker, stripped
     lang: str  # the language superfences reads from it ("" for none)
-    body: str  # the lines between, with the prefix's width taken off, each ending in "\n"
+    body: str  # the lines between as typed, the prefix's width taken off, each ending in "\n"
     body_line: int  # 1-based line of the body's first line
     body_col: int  # 1-based column where body text starts on the opening line's indentation
     closed: bool = True
     shown: Shown = "fence"
     why: str = ""  # for "text": why superfences refused it, in words for a writer
+    source: str = ""  # the body as superfences hands it to a formatter: tabs expanded
 
 
 @dataclass
@@ -809,6 +810,10 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
     last = found.last if found.why != "open" else _last_line(raw_lines)
     end = starts[last] + len(raw_lines[last].removesuffix("\r"))
     body = found.body[: max(0, last - found.first)]  # the page's final newline adds no line
+    typed = [
+        _cut(raw_lines[found.first + 1 + number].removesuffix("\r"), len(found.ws))
+        for number in range(len(body))
+    ]
     return Fence(
         line=found.first + 1,
         end_line=last + 1,
@@ -818,13 +823,24 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
         marker=found.marker,
         info=found.info,
         lang=found.lang,
-        body="".join(f"{text}\n" for text in body),
+        body="".join(f"{text}\n" for text in typed),
         body_line=found.first + 2,
         body_col=len(prefix) + 1,
         closed=closed,
         shown=shown,
         why=_WHY.get(found.why, ""),
+        source="\n".join(body),
     )
+
+
+def _cut(raw: str, width: int) -> str:
+    """`raw` without its first `width` columns; a tab that straddles the cut leaves spaces."""
+    column = 0
+    for index, char in enumerate(raw):
+        if column >= width:
+            return " " * (column - width) + raw[index:]
+        column = column + TAB_LENGTH - column % TAB_LENGTH if char == "\t" else column + 1
+    return " " * max(0, column - width)
 
 
 def _last_line(raw_lines: list[str]) -> int:

@@ -102,7 +102,7 @@ def rendered(page: str) -> list[tuple[str, str]]:
 
 def scanned(page: str) -> list[tuple[str, str]]:
     return [
-        (fence.shown, fence.body.rstrip("\n"))
+        (fence.shown, fence.source.rstrip("\n"))
         for fence in scan(page).fences
         if fence.shown != "text"
     ]

@@ -21,6 +21,7 @@ def test_fence_reports_its_lines_offsets_and_body():
             body_col=1,
             marker="```",
             closed=True,
+            source="id: t\ntitle: T",
         )
     ]
     assert page[16:51] == "```decision-tree\nid: t\ntitle: T\n```"
@@ -40,6 +41,7 @@ def test_fence_in_a_list_item_loses_its_indent_and_keeps_blank_lines():
         body_col=5,
         marker="~~~~",
         closed=True,
+        source="id: t\n\n  deeper: x",
     )
     assert page[fence.start : fence.end].endswith("    ~~~~")
 
@@ -124,6 +126,7 @@ def test_unclosed_fence_runs_to_the_end_of_the_page():
             closed=False,
             shown="text",
             why="it is never closed",
+            source="id: t\n\ntitle: T",
         )
     ]
 

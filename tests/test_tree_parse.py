@@ -70,7 +70,9 @@ def fence_of(body: str, line: int = 10, indent: str = "") -> Fence:
     if body and not body.endswith("\n"):
         body += "\n"
     indented = "".join(f"{indent}{text}\n" if text else "\n" for text in body.split("\n")[:-1])
-    page = "\n" * (line - 1) + f"{indent}```decision-tree\n{indented}{indent}```\n"
+    # An indented fence stands in a list item: at the top level it would be indented code.
+    above = "\n" * (line - 2) + "- A step\n" if indent else "\n" * (line - 1)
+    page = above + f"{indent}```decision-tree\n{indented}{indent}```\n"
     (fence,) = find_fences(page)
     return fence
 
@@ -943,6 +945,7 @@ def test_valid_tree_keeps_every_text_exactly_as_typed():
         page="fit/t.md",
         pos=Pos(20, 5),
         summary=MarkdownText("Read this *first*.", Pos(24, 14)),
+        id_pos=Pos(21, 9),
     )
     assert list(tree.nodes) == ["core", "yes", "no", "maybe"]
 

@@ -15,9 +15,10 @@ nodes:
   ask:
     question: Shall we?
     help: |
-      An example, not a link:
+      An example, not a link (only a run of exactly three backticks closes it):
 
-      ```markdown
+      ```text
+      ````
       [see](nowhere.md)
       ```
     answers:
@@ -53,14 +54,14 @@ def build(build_site, page: str, strict: bool = True):
 def test_a_tree_in_a_blockquote_is_checked(build_site):
     built = build(build_site, indented(typo(TREE.format(id="quoted")), "> "))
     assert built.messages == [
-        "docs/index.md:20:17: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
+        "docs/index.md:21:17: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
     ]
 
 
 def test_a_tree_in_a_list_item_indented_with_a_tab_is_checked(build_site):
     built = build(build_site, "1. First step.\n\n" + indented(typo(TREE.format(id="tab")), "\t"))
     assert built.messages == [
-        "docs/index.md:22:16: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
+        "docs/index.md:23:16: nodes.ask.answers[1].next: no node 'stpo' (did you mean 'stop'?)"
     ]
 
 

@@ -75,7 +75,7 @@ def test_a_broken_tree_shows_its_problems_in_the_page_while_previewing(build_sit
     assert "docs/index.md:" in box.group(0) and "nodes.take-it.verdict" in box.group(0)
 
 
-def test_the_same_tree_id_on_two_pages_fails(build_site):
+def test_the_same_tree_id_on_two_pages_fails_at_the_id_lines(build_site):
     built = build_site(
         {
             "index.md": page_with_tree(),
@@ -85,8 +85,8 @@ def test_the_same_tree_id_on_two_pages_fails(build_site):
     )
     assert not built.ok
     assert built.messages == [
-        "docs/second.md:3:1: id: the tree id 'take-on' is already used by the tree at "
-        "docs/index.md:8; tree ids appear in web addresses, so each must be unique across "
+        "docs/second.md:4:5: id: the tree id 'take-on' is already used by the tree at "
+        "docs/index.md:9; tree ids appear in web addresses, so each must be unique across "
         "the site: rename one of them"
     ]
 

@@ -183,13 +183,14 @@ def check_site_trees(trees: list[Tree], display_path: Callable[[str], str]) -> l
         earlier = first.setdefault(tree.id, tree)
         if earlier is tree:
             continue
+        here, there = tree.id_pos or tree.pos, earlier.id_pos or earlier.pos
         problems.append(
             Problem(
                 display_path(tree.page),
-                tree.pos.line,
-                tree.pos.col,
+                here.line,
+                here.col,
                 f"the tree id '{tree.id}' is already used by the tree at "
-                f"{display_path(earlier.page)}:{earlier.pos.line}; tree ids appear in web "
+                f"{display_path(earlier.page)}:{there.line}; tree ids appear in web "
                 "addresses, so each must be unique across the site: rename one of them",
                 "id",
             )

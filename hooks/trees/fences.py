@@ -40,6 +40,7 @@ class Fence:
     closed: bool = True
     shown: Shown = "fence"  # how Markdown shows it (see markdown_blocks.Fence)
     why: str = ""  # why Markdown does not render it as a fence, when it does not
+    source: str = ""  # the body as superfences hands it to a formatter (tabs expanded)
 
 
 def _tree(fence: BlockFence) -> Fence:
@@ -56,6 +57,7 @@ def _tree(fence: BlockFence) -> Fence:
         closed=fence.closed,
         shown=fence.shown,
         why=fence.why,
+        source=fence.source,
     )
 
 

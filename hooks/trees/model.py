@@ -122,6 +122,7 @@ class Tree:
     pos: Pos  # the opening fence
     summary: MarkdownText | None = None
     examples: tuple[Example, ...] = ()
+    id_pos: Pos | None = None  # the value of its `id:` line, where messages about the id point
 
     def walk(self, labels: tuple[str, ...] | list[str]) -> tuple[tuple[Step, ...], Outcome]:
         """The steps and outcome of a checked example's answers (see `Example`)."""

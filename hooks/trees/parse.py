@@ -230,6 +230,7 @@ class _TreeReader:
             nodes=nodes,
             page=page,
             pos=fence_pos,
+            id_pos=self.pos(fields["id"][1].start_mark),
             summary=summary,
             examples=tuple(
                 Example(d.situation, d.answers, d.expect, d.pos)  # type: ignore[arg-type]

@@ -132,7 +132,7 @@ class TreeSite:
         queue = self._queue.get(page, [])
         for number, slot in enumerate(queue):
             assert slot.fence is not None
-            if slot.fence.body.removesuffix("\n") == source.removesuffix("\n"):
+            if slot.fence.source == source:
                 del queue[: number + 1]
                 slots = self.slots.setdefault(page, [])
                 if slot not in slots:
