@@ -14,10 +14,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from security.policy import (
     ROBOTS_TXT,
     content_security_policy,
+    header_policy,
     protect_page,
     source_hash,
     theme_inline_code,
@@ -306,6 +308,29 @@ def test_the_rules_go_right_after_the_charset_before_any_script(public, robots):
     assert tags[0] == '<meta charset="utf-8">'
     assert tags[1].startswith('<meta http-equiv="Content-Security-Policy" content="')
     assert tags[2:] == ['<meta name="referrer" content="same-origin">', *robots]
+
+
+def test_the_header_for_other_hosts_keeps_every_rule_and_leaves_hashes_to_the_page():
+    header = dict(rule.split(" ", 1) for rule in header_policy().split("; "))
+    page = dict(rule.split(" ", 1) for rule in content_security_policy([], []).split("; "))
+    assert header.pop("script-src") == header.pop("style-src") == "'self' 'unsafe-inline'"
+    assert header.pop("frame-ancestors") == "'self'"
+    del page["script-src"], page["style-src"]
+    assert header == page
+
+
+@pytest.mark.parametrize(
+    ("server", "line"),
+    [
+        ("nginx", 'add_header Content-Security-Policy "{}" always;'),
+        ("apache", 'Header always set Content-Security-Policy "{}"'),
+    ],
+)
+def test_the_readme_gives_the_header_as_the_build_defines_it(server, line):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"```{server}\n(.*?)```", readme, re.S)
+    assert block, f"README.md has no {server} block"
+    assert line.format(header_policy()) in block.group(1).splitlines()
 
 
 # ---------------------------------------------------------------- every built page

@@ -90,11 +90,29 @@ def content_security_policy(
     else:
         script_src.extend(sorted({source_hash(script) for script in scripts}))
     style_src = ["'self'", *sorted({source_hash(style) for style in styles})]
+    return _compose(" ".join(script_src), " ".join(style_src))
+
+
+def header_policy() -> str:
+    """The same policy as an HTTP header, for a web server in front of the built site.
+
+    A header cannot list the theme's hashes (they differ with each page's depth and each
+    Material release), so it allows inline scripts and styles and leaves narrowing them to
+    the page's own `<meta>` policy: a browser enforces both, and code must pass both. It adds
+    `frame-ancestors`, which only a header can set: no other site may frame the handbook.
+    """
+    inline = "'self' 'unsafe-inline'"
+    return _compose(inline, inline, {"frame-ancestors": "'self'"})
+
+
+def _compose(script_src: str, style_src: str, more: dict[str, str] | None = None) -> str:
+    """A policy's text: default-src first, then scripts and styles, then the fixed rest."""
     directives = {
         "default-src": _FIXED["default-src"],
-        "script-src": " ".join(script_src),
-        "style-src": " ".join(style_src),
+        "script-src": script_src,
+        "style-src": style_src,
         **{key: value for key, value in _FIXED.items() if key != "default-src"},
+        **(more or {}),
     }
     return "; ".join(f"{key} {value}" for key, value in directives.items())
 
