@@ -689,12 +689,13 @@ _COMMENT_END = re.compile(r"-->")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _comments(markdown: str, outside: Blocks) -> list[tuple[int, int]]:
+def _comments(markdown: str, outside: Blocks, fenced: Blocks) -> list[tuple[int, int]]:
     """The HTML comments of a page, as Python-Markdown reads them, fences included.
 
     A `<!--` at the start of a line (up to three spaces in) opens a raw HTML block that runs
     to the next `-->`, blank lines and all; anywhere else a comment must close before the
-    paragraph ends. One never closed is text. `<!--` in code opens nothing.
+    paragraph ends. One never closed is text. `<!--` in code opens nothing, and a `-->` in
+    a fence closes nothing (superfences has taken the fence out before comments are read).
     """
     comments: list[tuple[int, int]] = []
     position = 0
@@ -703,6 +704,8 @@ def _comments(markdown: str, outside: Blocks) -> list[tuple[int, int]]:
         if outside.is_code(opening):
             continue
         closing = _COMMENT_END.search(markdown, position)
+        while closing is not None and fenced.is_code(closing.start()):
+            closing = _COMMENT_END.search(markdown, closing.end())
         if closing is None:
             break
         line_start = markdown.rfind("\n", 0, opening) + 1
@@ -767,7 +770,8 @@ def scan(markdown: str) -> Blocks:
             code.append((fence.start, fence.end))
     code.sort()
 
-    comments = _comments(markdown, Blocks(markdown, [], _merge(code)))
+    fenced = [(fence.start, fence.end) for fence in fences if fence.shown != "text"]
+    comments = _comments(markdown, Blocks(markdown, [], _merge(code)), Blocks(markdown, [], fenced))
     if comments:
         hidden = Blocks(markdown, [], comments)
         fences = [

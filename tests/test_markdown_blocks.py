@@ -135,6 +135,7 @@ PLACES = {
     "indented code after a heading": ("# Example\n" + indent(TREE, "    "), "code"),
     "paragraph continuation": ("Text\n" + indent(TREE, "    "), "fence"),
     "comment": ("<!--\n" + TREE + "\n-->", "hidden"),
+    "div markdown": ("<div markdown>\n\n" + TREE + "\n\n</div>", "fence"),
 }
 
 

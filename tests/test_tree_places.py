@@ -72,12 +72,13 @@ def test_trees_in_admonitions_collapsible_blocks_and_content_tabs_are_drawn(buil
             "??? tip\n\n" + indented(TREE.format(id="in-details"), "    "),
             '=== "First"\n\n' + indented(TREE.format(id="in-tab"), "    "),
             '=== "Second"\n\n    Just text.',
+            "<div markdown>\n\n" + TREE.format(id="in-div") + "\n\n</div>",
         ]
     )
     built = build(build_site, page)
     assert built.messages == []
     html = built.html()
-    for tree in ("in-note", "in-details", "in-tab"):
+    for tree in ("in-note", "in-details", "in-tab", "in-div"):
         assert f'class="dt" id="tree-{tree}"' in html
     assert 'class="tabbed-set tabbed-alternate"' in html
 
