@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from conftest import ROOT, Guard, build_into, open_page, screenshot
+from conftest import ROOT, Guard, open_page, screenshot
 from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import expect
 
@@ -212,28 +212,11 @@ def test_phone_shows_navigation_after_tapping_the_menu(phone, site, article):
     screenshot(phone, "phone", full_page=False)
 
 
-@pytest.fixture(scope="module")
-def site_at_its_url(serve, tmp_path_factory) -> str:
-    """The handbook built for the address it is served at, as CI builds it for Pages.
-
-    Material's instant navigation only intercepts links found in the sitemap, whose URLs come
-    from site_url (port included); the shared build's default site_url names port 8000,
-    which the test server does not use.
-    """
-    site_dir = tmp_path_factory.mktemp("at-its-url") / "site"
-    base = serve(site_dir)  # the server reads files per request: they may come later
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HANDBOOK_SITE_URL", base)
-        patch.chdir(ROOT)  # relative paths in mkdocs.yml are relative to the repository
-        built = build_into(ROOT / "mkdocs.yml", site_dir)
-    assert (site_dir / "sitemap.xml").is_file(), f"the handbook was not built: {built.messages}"
-    return base
-
-
 @pytest.mark.browser
 @pytest.mark.slow
-def test_nav_link_opens_the_page_without_a_full_reload(page, site_at_its_url, article):
-    page.goto(site_at_its_url + article)
+def test_nav_link_opens_the_page_without_a_full_reload(page, handbook_at_its_url, article):
+    # Built for the address it is served at: instant navigation takes over sitemap links only.
+    page.goto(handbook_at_its_url + article)
     page.evaluate("window.stillTheSameDocument = true")
     here, title = page.url, page.title()
     links = page.locator(".md-sidebar--primary a.md-nav__link[href]:visible")
