@@ -17,9 +17,9 @@ import re
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-from links.index import SiteIndex, build_index
+from links.index import SiteIndex, build_index, normal_url
 from links.model import BackLinkRule, Link
 from problems import Problem, did_you_mean
 
@@ -136,7 +136,7 @@ def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -
 
 def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> Resolution:
     """Resolve a raw HTML `href`/`src` as the browser does: against the page's URL."""
-    page_url = index.pages.get(link.source, "")
+    page_url = normal_url(index.pages.get(link.source, ""))
     folder = page_url.rsplit("/", 1)[0] if "/" in page_url else ""
     target = _join(folder, path)
     if target is None:
@@ -164,7 +164,7 @@ def _resolve_html_link(link: Link, path: str, index: SiteIndex) -> Resolution:
 
 def _site_page(path: str, index: SiteIndex, site_path: str) -> str | None:
     """The page an absolute path on this site names, if any."""
-    path = unquote(path)
+    path = normal_url(path)
     if site_path and path.startswith(site_path):
         path = path[len(site_path) :]
     return index.page_at(path.lstrip("/"))
@@ -204,8 +204,7 @@ def resolve(
             fragment = f"#{parts.fragment}" if parts.fragment else ""
             hint = f" (did you mean '{_relative(page, link.source)}{fragment}'?)"
         return Resolution(problem=_ABSOLUTE + hint)
-    path = unquote(parts.path) if "%" in parts.path else parts.path
-    anchor = unquote(parts.fragment) if "%" in parts.fragment else parts.fragment
+    path, anchor = normal_url(parts.path), normal_url(parts.fragment)
     if not path:
         return Resolution(page=link.source, anchor=anchor)
     if link.kind == "html":

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 # One pass over the HTML finds comments (skipped) and start tags; a second, small pattern reads
 # `id`/`name` inside each tag. This is safe enough without an HTML parser because the input is
@@ -43,6 +44,11 @@ def anchors_in(page_html: str) -> set[str]:
     return anchors
 
 
+def normal_url(url: str) -> str:
+    """A site URL, path or anchor in the one form the index compares: percent-decoded."""
+    return unquote(url) if "%" in url else url
+
+
 @dataclass
 class SiteIndex:
     """Everything a link may point to, built once per build after every page is rendered.
@@ -60,18 +66,20 @@ class SiteIndex:
     files_by_lower: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # One form for every URL: percent-decoded. MkDocs writes "caf%C3%A9/" for café.md; a
+        # link may spell it either way, and links are decoded before they are looked up.
         self.by_url = {}
         for path, url in self.files.items():
-            self.by_url[url] = path
+            self.by_url[normal_url(url)] = path
         for path, url in self.pages.items():
-            self.by_url[url] = path
-            self.by_url[url.rstrip("/")] = path  # a server redirects "fit/focus" to ".../"
+            self.by_url[normal_url(url)] = path
+            self.by_url[normal_url(url).rstrip("/")] = path  # a server redirects "x" to "x/"
         self.pages_by_lower = {path.lower(): path for path in self.pages}
         self.files_by_lower = {path.lower(): path for path in self.files}
 
     def page_at(self, url: str) -> str | None:
         """The page or file served at a site-relative URL, or None."""
-        url = url.split("#", 1)[0]
+        url = normal_url(url.split("#", 1)[0])
         if url.endswith("index.html"):
             url = url[: -len("index.html")]
         return self.by_url.get(url) or self.by_url.get(url.rstrip("/"))

@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 
+from links.index import normal_url
 from trees.model import MarkdownText, ReadLink
 
 
@@ -50,7 +51,8 @@ class FieldRenderer:
         """The href and the text of a `read` entry: the target page's title, and its section."""
         assert self._paths is not None, "call for_page() first"
         href = self._paths.path_to_url(link.target)
-        path, _, anchor = link.target.partition("#")
+        # The same page and section whether the link is percent-encoded or typed as is.
+        path, _, anchor = (normal_url(part) for part in link.target.partition("#"))
         if path:
             uri = _RelativePathTreeprocessor._target_uri(self._page.file.src_uri, path)
             target = self._files.get_file_from_path(uri)
