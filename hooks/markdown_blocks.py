@@ -689,19 +689,19 @@ _COMMENT_END = re.compile(r"-->")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _comments(markdown: str, outside: Blocks, fenced: Blocks) -> list[tuple[int, int]]:
-    """The HTML comments of a page, as Python-Markdown reads them, fences included.
+def _comments(markdown: str, fenced: Blocks) -> list[tuple[int, int, bool]]:
+    """The HTML comments of a page as Python-Markdown reads them: (start, end, block).
 
     A `<!--` at the start of a line (up to three spaces in) opens a raw HTML block that runs
-    to the next `-->`, blank lines and all; anywhere else a comment must close before the
-    paragraph ends. One never closed is text. `<!--` in code opens nothing, and a `-->` in
-    a fence closes nothing (superfences has taken the fence out before comments are read).
+    to the next `-->`, blank lines and all (`block` is True); anywhere else a comment must
+    close before the paragraph ends. One never closed is text. A `<!--` or `-->` in a fence
+    counts for nothing: superfences has taken the fence out before comments are read.
     """
-    comments: list[tuple[int, int]] = []
+    comments: list[tuple[int, int, bool]] = []
     position = 0
     while (opening := markdown.find("<!--", position)) >= 0:
         position = opening + 4
-        if outside.is_code(opening):
+        if fenced.is_code(opening):
             continue
         closing = _COMMENT_END.search(markdown, position)
         while closing is not None and fenced.is_code(closing.start()):
@@ -710,11 +710,10 @@ def _comments(markdown: str, outside: Blocks, fenced: Blocks) -> list[tuple[int,
             break
         line_start = markdown.rfind("\n", 0, opening) + 1
         lead = markdown[line_start:opening]
-        if not (len(lead.expandtabs(TAB_LENGTH)) <= 3 and not lead.strip()):
-            blank = _BLANK_LINE.search(markdown, position, closing.start())
-            if blank is not None:
-                continue
-        comments.append((opening, closing.end()))
+        block = len(lead.expandtabs(TAB_LENGTH)) <= 3 and not lead.strip()
+        if not block and _BLANK_LINE.search(markdown, position, closing.start()):
+            continue
+        comments.append((opening, closing.end(), block))
         position = closing.end()
     return comments
 
@@ -740,12 +739,29 @@ def scan(markdown: str) -> Blocks:
     lines = [line.removesuffix("\r").expandtabs(TAB_LENGTH) for line in raw_lines]
     lines = ["" if not line.strip(" ") else line for line in lines]
     stored, refused = _superfences(lines)
+    fenced = Blocks(
+        markdown,
+        [],
+        [(starts[f.first], starts[f.last] + len(raw_lines[f.last])) for f in stored],
+    )
+    comments = _comments(markdown, fenced)
+    line_of = _line_starts(markdown)
+    raw_blocks = {
+        bisect.bisect_right(line_of, start) - 1: bisect.bisect_right(line_of, end - 1) - 1
+        for start, end, block in comments
+        if block
+    }
 
-    # The document the block parser sees: each stored fence is one placeholder line.
+    # The document the block parser sees: each stored fence is one placeholder line, and
+    # each comment that opens a line a raw HTML block of its own between blank lines.
     collapsed: _Block = []
     by_first = {fence.first: number for number, fence in enumerate(stored)}
     index = 0
     while index < len(lines):
+        if index in raw_blocks:
+            collapsed.extend((("", index), ("\x02C\x03", index), ("", index)))
+            index = raw_blocks[index] + 1
+            continue
         number = by_first.get(index)
         if number is not None:
             collapsed.append((stored[number].ws + "\x02F\x03", -1 - number))
@@ -770,8 +786,10 @@ def scan(markdown: str) -> Blocks:
             code.append((fence.start, fence.end))
     code.sort()
 
-    fenced = [(fence.start, fence.end) for fence in fences if fence.shown != "text"]
-    comments = _comments(markdown, Blocks(markdown, [], _merge(code)), Blocks(markdown, [], fenced))
+    outside = Blocks(markdown, [], _merge(code))
+    comments = [
+        (start, end) for start, end, block in comments if block or not outside.is_code(start)
+    ]
     if comments:
         hidden = Blocks(markdown, [], comments)
         fences = [
