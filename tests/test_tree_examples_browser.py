@@ -69,7 +69,11 @@ def base_url(serve, tmp_path_factory) -> str:
     files["fit/take-on.md"] = page.replace("nodes:\n", EXAMPLES + "nodes:\n", 1)
     # Both trees of the two-tree page under one heading, the first with an example.
     first = "examples:\n  - situation: Going left\n    answers: [Left]\n    expect: left\n"
+    second = "examples:\n  - situation: Going up\n    answers: [Up]\n    expect: up\n"
     files["two.md"] = files["two.md"].replace("nodes:\n", first + "nodes:\n", 1)
+    files["two.md"] = files["two.md"].replace(
+        "start: two\nnodes:\n", f"start: two\n{second}nodes:\n"
+    )
     files["two.md"] = files["two.md"].replace("## Second\n", "")
     for name, content in files.items():
         (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -259,6 +263,9 @@ def test_axe_finds_no_violations_in_the_examples(new_page, base_url, scheme):
     if scheme == "dark":
         example(page, 1).scroll_into_view_if_needed()
         screenshot(page, "examples-dark")
+    page.goto(base_url + "two/")  # two trees' examples: two regions, each named apart
+    expect(heading(page, "second")).to_have_text("Second tree, first question?")
+    assert axe_violations(page) == ""
 
 
 def test_on_a_wide_screen_the_sticky_chart_stands_beside_the_examples(page, base_url):

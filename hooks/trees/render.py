@@ -258,7 +258,8 @@ def _examples(tree: Tree, heading_level: int) -> list[str]:
     head = _e(examples_anchor(tree))
     h, sub = f"h{heading_level}", f"h{min(heading_level + 1, 6)}"
     out = [
-        f'<section class="dt-examples" aria-labelledby="{head}">',
+        # Named with the tree's title too: two trees' examples are two distinct regions.
+        f'<section class="dt-examples" aria-labelledby="{head} {_e(tree.id)}--title">',
         f'<{h} class="dt-examples-title" id="{head}">Worked examples</{h}>',
     ]
     for number, example in enumerate(tree.examples, 1):
