@@ -184,7 +184,9 @@ def on_env(env, config, files):
     _report(_build.trees.check(), "Decision tree")
     # Trees are drawn now, not while their page renders: `read` links show the titles of
     # pages that may be rendered after the tree's own.
-    _build.trees.draw_all(files, FieldRenderer(config, files))
+    drawn = _build.trees.draw_all(files, FieldRenderer(config, files))
+    for src, html in drawn.items():  # anchors from the final HTML, trees and all
+        _build.links.read_html(src, html)
     _report(_build.links.check(config, files), "Link")
     return env
 

@@ -146,3 +146,23 @@ def test_a_tree_broken_off_by_a_line_indented_less_gets_a_message(build_site):
         "indent every line of the tree at least as far as the opening ```"
     ]
     assert not re.search(r"dt-slot|class=\"dt\"", built.html())
+
+
+def test_a_tree_anchor_that_a_heading_already_uses_is_reported_at_the_id_line(build_site):
+    page = "## Tree: clash\n\nSee [the tree](#tree-clash).\n\n" + TREE.format(id="clash")
+    built = build(build_site, page)
+    assert built.messages == [
+        "docs/index.md:8:5: id: the tree's anchor '#tree-clash' is also the id of a heading or "
+        "another element on this page, and a link to it would land on whichever comes first: "
+        "rename the tree, or give the heading an id of its own with {#...}"
+    ]
+
+
+def test_links_to_tree_anchors_resolve_against_the_drawn_page(build_site):
+    page = "[Stop](#over--stop) and [the tree](#tree-over).\n\n" + TREE.format(id="over")
+    assert build(build_site, page).messages == []
+    broken = build(build_site, "[Stop](#over--stpo)\n\n" + TREE.format(id="over"))
+    assert broken.messages == [
+        "docs/index.md:3:8: broken link '#over--stpo': no anchor '#over--stpo' on this page "
+        "(did you mean '#over--stop'?)"
+    ]

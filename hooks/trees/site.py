@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from mkdocs.structure.files import Files
 
 from links.collect import collect_links
+from links.index import anchors_in
 from links.model import BackLinkRule, Link
 from markdown_blocks import NEVER_CLOSED, Blocks, scan
 from problems import Problem
@@ -143,9 +144,10 @@ class TreeSite:
 
     def confirm(self, page: str, html: str) -> PageTrees:
         """Settle a page's trees by its rendered HTML: a placeholder outside a comment is a
-        tree on the page. Returns the links, anchors and rules of those trees, the problems
-        not yet reported, and a message for a fence read as a tree that Markdown shows as
-        code."""
+        tree on the page. Returns the links and rules of those trees, the problems not yet
+        reported, a message for a fence read as a tree that Markdown shows as code, and one
+        for each anchor of a tree that the page already uses as an id. (The trees' anchors
+        are read from the page's final HTML once they are drawn.)"""
         self._queue.pop(page, None)
         result = PageTrees(markdown="")
         slots = self.slots.get(page)
@@ -153,6 +155,7 @@ class TreeSite:
             return result
         visible = _COMMENT.sub("", html) if "<!--" in html else html
         live = {int(match.group(1)) for match in _SLOT.finditer(visible)}
+        taken = anchors_in(html) if live else set()  # the ids of headings and the rest
         for number, slot in enumerate(slots):
             slot.live = number in live
             if not slot.live:
@@ -166,8 +169,24 @@ class TreeSite:
                 links, rules = tree_links(slot.tree)
                 result.links.extend(links)
                 result.rules.extend(rules)
-                result.anchors.update(tree_anchors(slot.tree))
+                result.problems.extend(self._clashes(slot.tree, taken, page))
         return result
+
+    def _clashes(self, tree: Tree, taken: set[str], page: str) -> list[Problem]:
+        """A tree's anchors that another element of its page already uses as its id."""
+        pos = tree.id_pos or tree.pos
+        return [
+            Problem(
+                self.display_path(page),
+                pos.line,
+                pos.col,
+                f"the tree's anchor '#{anchor}' is also the id of a heading or another element "
+                "on this page, and a link to it would land on whichever comes first: rename "
+                "the tree, or give the heading an id of its own with {#...}",
+                "id",
+            )
+            for anchor in sorted(tree_anchors(tree) & taken)
+        ]
 
     def check(self) -> list[Problem]:
         """Checks across pages: a tree id used twice on the site."""
@@ -180,12 +199,16 @@ class TreeSite:
                 slot.tree for slot in slots if slot.tree is not None and slot.live is not False
             )
 
-    def draw_all(self, files: Files, fields: FieldRenderer) -> None:
-        """Draw the trees into the rendered content of every page that holds one."""
+    def draw_all(self, files: Files, fields: FieldRenderer) -> dict[str, str]:
+        """Draw the trees into the rendered content of every page that holds one; return
+        those pages' final HTML, whose ids are the anchors links to them may name."""
+        drawn = {}
         for src, file in ((src, files.get_file_from_path(src)) for src in self.slots):
             if file is not None and file.page is not None and file.page.content is not None:
                 draw = fields.for_page(file.page)
                 file.page.content = self.draw(src, file.page.content, draw.markdown, draw.read_link)
+                drawn[src] = file.page.content
+        return drawn
 
     def draw(
         self,
