@@ -2,8 +2,9 @@
 
 Under MkDocs the hooks (hooks/handbook.py) read, check and draw every tree. A builder that
 runs Python-Markdown extensions but no MkDocs hooks, such as Zensical, lists this module
-under `markdown_extensions` instead. It runs the same code the hooks run, so a tree is drawn
-with the same HTML and walked by the same script:
+under `markdown_extensions` instead (zensical.yml; not mkdocs.yml, where the hooks do it). It
+runs the same code the hooks run, so a tree is drawn with the same HTML and walked by the same
+script:
 
 - a preprocessor, before any other, hands the page to `TreeSite.read_page` (the same block
   scanner, reader and checks), and registers ```decision-tree with pymdownx.superfences, which
@@ -205,16 +206,19 @@ class _Fields:
         context = _zensical_context(md)
         if context is not None:
             names, configs = context.config["markdown_extensions"], context.config["mdx_configs"]
-            self.extensions = [name for name in names if _is_other(name)]
-            self.configs = {name: configs.get(name, {}) for name in self.extensions}
+            names = [name for name in names if _is_other(name)]
+            self._extensions = lambda: names
+            self.configs = {name: configs.get(name, {}) for name in names}
             self.nav_titles = dict(_nav_titles(context.config.get("nav") or []))
         else:
-            # A builder that tells nothing: the extensions that registered themselves.
-            self.extensions = [
-                type(other)(**other.getConfigs())
+            # A builder that tells nothing: the extensions that registered themselves, made
+            # afresh for each Markdown instance (an extension keeps the one it extends).
+            kinds = [
+                (type(other), other.getConfigs())
                 for other in md.registeredExtensions
                 if _is_other(other)
             ]
+            self._extensions = lambda: [kind(**configs) for kind, configs in kinds]
             self.configs = {}
             self.nav_titles = {}
         # Tree fields are text a writer types into YAML: raw HTML in them is shown as typed,
@@ -224,7 +228,7 @@ class _Fields:
         self._md.inlinePatterns.deregister("html")
 
     def _new_markdown(self) -> markdown.Markdown:
-        return markdown.Markdown(extensions=self.extensions, extension_configs=self.configs)
+        return markdown.Markdown(extensions=self._extensions(), extension_configs=self.configs)
 
     def markdown(self, text: MarkdownText) -> str:
         """The HTML of one Markdown field."""
