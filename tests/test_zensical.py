@@ -222,6 +222,62 @@ def test_check_prints_what_the_mkdocs_build_prints(tmp_path: Path, build_site):
     assert checked.stdout.splitlines() == TINY_PROBLEMS
 
 
+CROSS_PAGE_TREE = """\
+```decision-tree
+id: {id}
+title: A tree
+start: ask
+nodes:
+  ask:
+    question: Is it fine?
+    answers:
+      - label: Yes
+        next: fine
+      - label: No
+        next: fine
+  fine:
+    outcome: It is fine
+    verdict: go
+    read: [{read}]
+```
+"""
+
+CROSS_PAGES = {
+    "index.md": "# Home\n\n[One](one.md) and [two](two.md).\n",
+    "one.md": "# One\n\n" + CROSS_PAGE_TREE.format(id="same", read="index.md"),
+    "two.md": "# Two\n\n" + CROSS_PAGE_TREE.format(id="same", read="lonely.md#gone"),
+    "lonely.md": "# Lonely\n\nNobody links here.\n",
+}
+
+
+@pytest.mark.slow
+def test_check_finds_what_only_a_whole_site_shows_as_the_mkdocs_build_does(
+    tmp_path: Path, build_site
+):
+    nav = "  - Home: index.md\n  - One: one.md\n  - Two: two.md\n  - Gone: gone.md"
+    built = build_site(CROSS_PAGES, nav=nav, strict=False)
+    checked = run_check(tmp_path, "-f", "mkdocs.yml", str(tmp_path / "site"))
+    assert checked.returncode == 1
+    # A tree id used twice, a read link to a missing anchor and to a page that does not link
+    # back, a nav entry to no page: the messages the build printed, word for word.
+    assert sorted(checked.stdout.splitlines()) == sorted(built.messages)
+    assert built.messages[:3] == [
+        "docs/two.md:4:5: id: the tree id 'same' is already used by the tree at docs/one.md:4;"
+        " tree ids appear in web addresses, so each must be unique across the site: rename one"
+        " of them",
+        "docs/two.md:18:12: 'lonely.md' does not link back to 'two.md', which holds tree"
+        " 'same': add a link to it",
+        "docs/two.md:18:12: broken link 'lonely.md#gone': no anchor '#gone' on 'lonely.md'"
+        " (did you mean '#lonely'?)",
+    ]
+    # The nav's line depends on the length of the handbook's mkdocs.yml that the site uses.
+    assert re.fullmatch(
+        r"mkdocs\.yml:\d+:11: broken link 'gone\.md': no page 'gone\.md' \(did you mean"
+        r" 'one\.md'\?\)",
+        built.messages[3],
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "error"),
     [
