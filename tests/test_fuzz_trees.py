@@ -321,10 +321,14 @@ def assert_drawing_is_sound(tree: Tree, chart: Layout, page_html: str) -> None:
     for a, b in itertools.combinations(boxes, 2):
         assert not overlaps(a, b), f"{a} overlaps {b}"
     for path in root.iterfind(".//s:path", ns):
-        numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d"))]
-        if path.get("marker-end"):
-            assert all(0 <= x <= width for x in numbers[::2]), path.get("d")
-            assert all(0 <= y <= height for y in numbers[1::2]), path.get("d")
+        if not path.get("marker-end"):
+            continue
+        # Moves and curves take x y pairs; a vertical line (V) takes a y alone.
+        for command, args in re.findall(r"([MCV])([^MCV]*)", path.get("d")):
+            numbers = [float(n) for n in args.split()]
+            xs, ys = ([], numbers) if command == "V" else (numbers[::2], numbers[1::2])
+            assert all(0 <= x <= width for x in xs), path.get("d")
+            assert all(0 <= y <= height for y in ys), path.get("d")
     for box in chart.boxes.values():
         for line in box.lines:
             # Bold verdict lines are measured 12% wider by the layout itself.

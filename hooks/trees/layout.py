@@ -1,10 +1,12 @@
 """Coordinates for a decision tree's flowchart: a top-to-bottom layered drawing.
 
-igraph's Sugiyama layout decides the layers, the crossing-reduced order within each layer
-and the dummy vertices that carry long edges through the layers they skip. It treats every
-vertex as a point, so it cannot know that a question is a 224px-wide box and a dummy is a
-hair-thin line; the real coordinates are computed here from the box sizes, keeping
-igraph's order.
+Layers come from each node's longest distance from the start, then nodes move where their
+edges span fewer layers (`_tighten`). igraph's Sugiyama layout adds the dummy vertices that
+carry long edges through the layers they skip and a first order within each layer; that
+order is then untangled as Graphviz's dot does (median sweeps and neighbour swaps, from two
+first orders, keeping the one that crosses least). igraph treats every vertex as a point,
+so it cannot know that a question is a 224px-wide box and a dummy is a hair-thin line; the
+real coordinates are computed here from the box sizes, keeping the untangled order.
 
 Each answer label is a vertex of its own, on the layer just below its question: the edge
 runs question -> label -> target. Labels then get a place in a layer like any box, so the
@@ -62,6 +64,9 @@ MARGIN = 8
 MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
 SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
+TIGHTEN_ROUNDS = 8  # passes that move nodes to shorten edges; most trees settle in two
+UNTANGLE_ROUNDS = 8  # at most, alternating down and up; most trees settle in two
+TRANSPOSE_ROUNDS = 4  # passes of neighbour swaps after each of those
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
 
@@ -219,6 +224,37 @@ def _ranks(tree: Tree) -> dict[str, int]:
     return rank
 
 
+def _tighten(tree: Tree, rank: dict[str, int]) -> dict[str, int]:
+    """Shorter edges: move each node, within the layers its neighbours leave free, to where
+    the layers its edges span add up to least (more edges in than out: up; more out than
+    in: down), until nothing moves. Fewer layers crossed means fewer lines running past
+    boxes, fewer crossings and a smaller chart; the start stays on top."""
+    preds: dict[str, list[str]] = {node_id: [] for node_id in tree.nodes}
+    succs: dict[str, list[str]] = {node_id: [] for node_id in tree.nodes}
+    for node in tree.nodes.values():
+        if isinstance(node, Question):
+            for answer in node.answers:
+                succs[node.id].append(answer.next)
+                preds[answer.next].append(node.id)
+    order = sorted(tree.nodes, key=lambda node_id: (-rank[node_id], node_id))
+    for _ in range(TIGHTEN_ROUNDS):
+        moved = False
+        for node_id in order:
+            ins, outs = preds[node_id], succs[node_id]
+            if not ins or len(ins) == len(outs):
+                continue
+            if len(ins) > len(outs):
+                best = max(rank[p] for p in ins) + 1
+            else:
+                best = min(rank[s] for s in outs) - 1
+            if best != rank[node_id]:
+                rank[node_id] = best
+                moved = True
+        if not moved:
+            break
+    return rank
+
+
 def _isotonic(targets: list[float]) -> list[float]:
     """The non-decreasing sequence nearest to `targets` in least squares (pool adjacent
     violators, linear time)."""
@@ -312,6 +348,139 @@ def _place(
     return x
 
 
+def _inversions(sequence: list[int], size: int) -> int:
+    """How many pairs of `sequence` (values below `size`) stand in falling order."""
+    tree = [0] * (size + 1)  # a Fenwick tree of the values seen so far
+    count = 0
+    for seen, value in enumerate(sequence):
+        i, below = value + 1, 0
+        while i:
+            below += tree[i]
+            i -= i & -i
+        count += seen - below
+        i = value + 1
+        while i <= size:
+            tree[i] += 1
+            i += i & -i
+    return count
+
+
+def _crossings(upper: list[int], lower: list[int], preds: list[list[int]]) -> int:
+    """Crossings of the edges between two neighbouring layers, in these orders."""
+    where = {vertex: i for i, vertex in enumerate(upper)}
+    ends = [sorted(where[p] for p in preds[v]) for v in lower]
+    return _inversions([end for group in ends for end in group], len(upper))
+
+
+def _total_crossings(rows: list[list[int]], preds: list[list[int]]) -> int:
+    return sum(_crossings(rows[r - 1], rows[r], preds) for r in range(1, len(rows)))
+
+
+def _fewest_crossings(
+    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
+) -> list[list[int]]:
+    """The better of two untangled orders: from igraph's, and from the order in which a
+    depth-first walk from the start meets each vertex, taking answers as written (dot's
+    first order). Each finds the better drawing on some trees."""
+    seen: dict[int, int] = {}
+    stack = [start]
+    while stack:
+        vertex = stack.pop()
+        if vertex in seen:
+            continue
+        seen[vertex] = len(seen)
+        stack += reversed(succs[vertex])
+    walked = [sorted(row, key=lambda v: seen.get(v, len(seen) + v)) for row in rows]
+    first = _untangle([row[:] for row in rows], preds, succs)
+    if not _total_crossings(first, preds):
+        return first
+    second = _untangle(walked, preds, succs)
+    return min(first, second, key=lambda found: _total_crossings(found, preds))
+
+
+def _untangle(
+    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]]
+) -> list[list[int]]:
+    """Fewer crossings than igraph's barycentre passes leave: median sweeps down and up, each
+    followed by swaps of neighbours that cross less the other way round (dot's "transpose"),
+    keeping the best order seen. Each round is linear in the edges but for the swaps, which
+    look only at two vertices' own edges; rounds stop once one brings no improvement."""
+    best = [row[:] for row in rows]
+    fewest = _total_crossings(rows, preds)
+    position = {vertex: i for row in rows for i, vertex in enumerate(row)}
+    for sweep in range(UNTANGLE_ROUNDS):
+        if not fewest:
+            break
+        down = sweep % 2 == 0
+        near = preds if down else succs
+        for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
+            row = rows[r]
+            keys = {}
+            for vertex in row:
+                around = near[vertex]
+                if len(around) == 1:
+                    keys[vertex] = position[around[0]]
+                    continue
+                spots = sorted(position[n] for n in around)
+                if not spots:
+                    keys[vertex] = position[vertex]
+                elif len(spots) % 2:
+                    keys[vertex] = spots[len(spots) // 2]
+                else:
+                    keys[vertex] = (spots[len(spots) // 2 - 1] + spots[len(spots) // 2]) / 2
+            row.sort(key=keys.__getitem__)
+            for i, vertex in enumerate(row):
+                position[vertex] = i
+        _transpose(rows, preds, succs, position)
+        found = _total_crossings(rows, preds)
+        if found < fewest:
+            fewest, best = found, [row[:] for row in rows]
+        elif sweep % 2:
+            break
+    return best
+
+
+def _transpose(
+    rows: list[list[int]],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    position: dict[int, int],
+) -> None:
+    """Swap neighbours in a layer wherever that crosses fewer edges, until none does."""
+    for _ in range(TRANSPOSE_ROUNDS):
+        improved = False
+        for row in rows:
+            for i in range(len(row) - 1):
+                u, v = row[i], row[i + 1]
+                # Edges of u and v to the same layer cross when their ends there are in the
+                # other order: count both orders at once (shared ends cross in neither).
+                pu, pv, su, sv = preds[u], preds[v], succs[u], succs[v]
+                if len(pu) == len(pv) == len(su) == len(sv) == 1:  # labels, passing lines
+                    a, b = position[pu[0]], position[pv[0]]
+                    c, d = position[su[0]], position[sv[0]]
+                    if (a > b) + (c > d) > (a < b) + (c < d):
+                        row[i], row[i + 1] = v, u
+                        position[u], position[v] = i + 1, i
+                        improved = True
+                    continue
+                now = swapped = 0
+                for near in (preds, succs):
+                    for a in near[u]:
+                        at = position[a]
+                        for b in near[v]:
+                            other = position[b]
+                            if at > other:
+                                now += 1
+                            elif at < other:
+                                swapped += 1
+                if swapped < now:
+                    row[i], row[i + 1] = v, u
+                    position[u], position[v] = i + 1, i
+                    improved = True
+        if not improved:
+            break
+
+
 def _ports(box: Box, neighbours: list[float]) -> list[float]:
     """Where several edges meet one side of a box: spread around its centre, in the
     order of the vertices they come from or go to, so they do not cross at the box."""
@@ -334,7 +503,7 @@ def layout(tree: Tree) -> Layout:
     """Lay a checked (acyclic) tree out top to bottom: boxes, labelled arrows, total size."""
     node_ids = list(tree.nodes)
     index = {node_id: i for i, node_id in enumerate(node_ids)}
-    rank = _ranks(tree)
+    rank = _tighten(tree, _ranks(tree))
 
     # Vertices: nodes, then one label per answer, then igraph's dummies.
     layer: list[int] = [2 * rank[node_id] for node_id in node_ids]
@@ -388,6 +557,7 @@ def layout(tree: Tree) -> Layout:
     rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
     for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
         rows[layer[vertex]].append(vertex)
+    rows = _fewest_crossings(rows, preds, succs, index[tree.start])
     x = _place(rows, preds, succs, lefts, rights, len(node_ids))
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so
