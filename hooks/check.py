@@ -67,7 +67,14 @@ def check(config: Config, site: Path) -> list[Problem]:
         if not built.is_file():
             continue  # not published (exclude_docs, a draft, a README beside an index.md)
         pages[page] = url
-        source = read_source(path)
+        try:
+            source = read_source(path)
+        except UnicodeDecodeError as error:
+            where = f"byte {error.start + 1}"
+            problems.append(
+                Problem(f"docs/{page}", 1, 1, f"not UTF-8 text ({where}): save it as UTF-8")
+            )
+            continue
         links.read_page(source.markdown, page, source.line_offset)
         found = trees.read_page(source.markdown, page, source.line_offset)
         problems += found.problems
@@ -87,6 +94,17 @@ def check(config: Config, site: Path) -> list[Problem]:
         nav_pages = [page for page in pages if _matches(config.not_in_nav, page)]
     problems += links.check_files(pages, static, nav_pages, config.text, config.site_url)
     return sorted(set(problems))
+
+
+def _publishes_a_page(config: Config, site: Path) -> bool:
+    """Whether `site` holds the HTML of any page of docs/ (else it is no build of them)."""
+    docs = config.path.parent / config.docs_dir
+    return any(
+        _built_file(
+            site, page_url(path.relative_to(docs).as_posix(), config.directory_urls)
+        ).is_file()
+        for path in docs.rglob("*.md")
+    )
 
 
 def _built_file(site: Path, url: str) -> Path:
@@ -179,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = read_config(args.config_file)
     except (OSError, ValueError, yaml.YAMLError) as error:
         parser.error(f"cannot read '{args.config_file}': {error}")
+    if not _publishes_a_page(config, args.site):
+        parser.error(
+            f"'{args.site}' holds no page of {config.docs_dir}/: give the folder the build wrote"
+        )
     problems = check(config, args.site)
     for problem in problems:
         print(problem)

@@ -285,11 +285,15 @@ def test_check_finds_what_only_a_whole_site_shows_as_the_mkdocs_build_does(
         (["no-such-site"], "no built site at 'no-such-site': build the handbook first"),
         (["site", "extra"], "unrecognized arguments: extra"),
         (["-f", "none.yml", "."], "no configuration file 'none.yml'"),
+        (["."], "'.' holds no page of docs/: give the folder the build wrote"),
     ],
 )
 def test_check_explains_bad_arguments_with_its_usage(
     tmp_path: Path, monkeypatch, capsys, args, error
 ):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Tiny\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stopped:
         check.main(args)
@@ -314,3 +318,17 @@ def test_the_readme_gives_the_commands_these_tests_run():
     # check, and the .pth file .ci/setup writes, without which Zensical finds no extension.
     setup = (ROOT / ".ci" / "setup").read_text(encoding="utf-8")
     assert 'printf \'%s\\n\' "$PWD/hooks" > "$purelib/customer-fit-handbook-hooks.pth"' in setup
+
+
+def test_check_reports_a_page_that_is_not_utf8_instead_of_stopping(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n[Bad](bad.md)\n", encoding="utf-8")
+    (tmp_path / "docs" / "bad.md").write_bytes(b"# Bad \xff\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Tiny\n", encoding="utf-8")
+    for built in ("site/index.html", "site/bad/index.html"):
+        (tmp_path / built).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / built).write_text("<article><h1 id='x'>x</h1></article>", encoding="utf-8")
+    config = check.read_config(tmp_path / "mkdocs.yml")
+    assert [str(problem) for problem in check.check(config, tmp_path / "site")] == [
+        "docs/bad.md:1:1: not UTF-8 text (byte 7): save it as UTF-8"
+    ]
