@@ -149,19 +149,10 @@ def test_the_walker_walks_a_tree_of_the_zensical_build(zensical_handbook: Path, 
 
 # ---------------------------------------------------------------- a tiny site with mistakes
 
-TINY_PAGES = {
-    "index.md": "# Home\n\nSee [the tree](tree.md) and [a lost page](lost.md).\n",
-    "tree.md": """---
-title: A tree
----
-
-# A tree
-
-Back [home](index.md#nowhere).
-
+SMALL_TREE = """\
 ```decision-tree
-id: tiny
-title: A tiny tree
+id: {id}
+title: A tree
 start: ask
 nodes:
   ask:
@@ -170,13 +161,18 @@ nodes:
       - label: Yes
         next: fine
       - label: No
-        next: fien
+        next: {no}
   fine:
     outcome: It is fine
     verdict: go
-    read: [index.md]
+    read: [{read}]
 ```
-""",
+"""
+
+TINY_PAGES = {
+    "index.md": "# Home\n\nSee [the tree](tree.md) and [a lost page](lost.md).\n",
+    "tree.md": "---\ntitle: A tree\n---\n\n# A tree\n\nBack [home](index.md#nowhere).\n\n"
+    + SMALL_TREE.format(id="tiny", no="fien", read="index.md"),
 }
 
 TINY_PROBLEMS = [
@@ -222,30 +218,10 @@ def test_check_prints_what_the_mkdocs_build_prints(tmp_path: Path, build_site):
     assert checked.stdout.splitlines() == TINY_PROBLEMS
 
 
-CROSS_PAGE_TREE = """\
-```decision-tree
-id: {id}
-title: A tree
-start: ask
-nodes:
-  ask:
-    question: Is it fine?
-    answers:
-      - label: Yes
-        next: fine
-      - label: No
-        next: fine
-  fine:
-    outcome: It is fine
-    verdict: go
-    read: [{read}]
-```
-"""
-
 CROSS_PAGES = {
     "index.md": "# Home\n\n[One](one.md) and [two](two.md).\n",
-    "one.md": "# One\n\n" + CROSS_PAGE_TREE.format(id="same", read="index.md"),
-    "two.md": "# Two\n\n" + CROSS_PAGE_TREE.format(id="same", read="lonely.md#gone"),
+    "one.md": "# One\n\n" + SMALL_TREE.format(id="same", no="fine", read="index.md"),
+    "two.md": "# Two\n\n" + SMALL_TREE.format(id="same", no="fine", read="lonely.md#gone"),
     "lonely.md": "# Lonely\n\nNobody links here.\n",
 }
 
