@@ -21,11 +21,13 @@ import github_actions
 from links.collect import line_offset
 from links.site import LinkSite
 from markdown_blocks import scan
+from page_facts import FactCache, PageFacts, TreeRef
 from problems import Problem
 from security.policy import ROBOTS_TXT, SitePolicy, public_setting
 from security.unsafe import find_unsafe_html
 from trees.fences import INFO
 from trees.fields import FieldRenderer
+from trees.model import Tree
 from trees.site import TreeSite
 
 log = logging.getLogger("mkdocs.hooks.handbook")
@@ -40,6 +42,11 @@ class _Build:
         self.links = LinkSite()
         self.trees = TreeSite(display_path=lambda page: f"docs/{page}")
         self.reading: str | None = None  # the page Python-Markdown is rendering
+        self.page: str | None = None  # the page whose events are running
+        self.seen: set[str] = set()  # pages this build rendered
+        self.page_problems: dict[str, list[tuple[str, Problem]]] = {}
+        self.remembered: dict[str, list[Tree]] = {}  # trees of pages taken from the cache
+        self.cache: FactCache | None = None
 
 
 _build = _Build()
@@ -51,6 +58,8 @@ def _report(problems: Iterable[Problem], origin: str) -> None:
     # and what found it go along for GitHub's annotations (github_actions.py).
     for problem in problems:
         log.warning(str(problem), extra={"problem": problem, "origin": origin})
+        if _build.page is not None:  # kept with the page's facts for dirty builds
+            _build.page_problems.setdefault(_build.page, []).append((origin, problem))
 
 
 Handler = TypeVar("Handler", bound=Callable[..., object])
@@ -87,6 +96,7 @@ def _no_traceback(handler: Handler) -> Handler:
 def on_config(config):
     global _build, _messages
     _build = _Build()  # `mkdocs serve` rebuilds in the same process: forget the last build
+    _build.cache = _fact_cache(config)
     _add_tree_fence(config)
     _messages = github_actions.attach(config.strict, os.environ)
     return config
@@ -144,6 +154,8 @@ def _tree_fence(source, language, class_name, options, md, **kwargs):
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, offset = page.file.src_uri, line_offset(page.file.content_string, markdown)
+    _build.page = src
+    _build.seen.add(src)
     # One scan of the page's blocks serves links and trees alike.
     blocks = scan("\n" * offset + markdown)
     unrenderable = _build.links.read_page(markdown, src, offset, blocks)
@@ -165,6 +177,7 @@ def on_page_content(html, page, config, files):
     _report(found.problems, "Decision tree")
     _build.links.add(src, found.links, found.anchors, found.rules)
     _build.links.read_html(src, html)
+    _build.page = None
     return html
 
 
@@ -181,14 +194,87 @@ def on_post_template(output_content, template_name, config):
 
 @_no_traceback
 def on_env(env, config, files):
-    _report(_build.trees.check(), "Decision tree")
+    # A dirty build renders only changed pages: the others' facts come from the cache.
+    _remember_unrendered(config, files)
+    _report(_build.trees.check(_site_trees(files)), "Decision tree")
     # Trees are drawn now, not while their page renders: `read` links show the titles of
     # pages that may be rendered after the tree's own.
     drawn = _build.trees.draw_all(files, FieldRenderer(config, files))
     for src, html in drawn.items():  # anchors from the final HTML, trees and all
         _build.links.read_html(src, html)
+    _store_facts(files)
     _report(_build.links.check(config, files), "Link")
     return env
+
+
+def _fact_cache(config) -> FactCache | None:
+    """The on-disk facts of earlier builds, next to mkdocs.yml (see page_facts.py)."""
+    if not config.config_file_path:
+        return None
+    config_file = Path(config.config_file_path)
+    snippets = config.mdx_configs.get("pymdownx.snippets", {})
+    base = Path(snippets.get("base_path", ".") or ".")
+    appended = []
+    for name in snippets.get("auto_append", []):  # text every page ends with
+        path = base / name if base.is_absolute() else config_file.parent / base / name
+        appended.append(path.read_text(encoding="utf-8") if path.is_file() else "")
+    text = config_file.read_text(encoding="utf-8")
+    return FactCache(config_file.parent / ".cache" / "handbook", text, appended)
+
+
+def _remember_unrendered(config, files) -> None:
+    """Take each page this build did not render from the cache, or read it now."""
+    for file in files.documentation_pages():
+        src = file.src_uri
+        if src in _build.seen or file.page is None:
+            continue
+        facts = _build.cache.get(src, file.content_string) if _build.cache else None
+        if facts is None:  # not in the cache: read it as a full build would
+            page = file.page
+            page.read_source(config)
+            page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            page.content = on_page_content(page.content, page=page, config=config, files=files)
+            continue
+        _build.links.add(src, facts.links, facts.anchors, facts.rules)
+        _build.remembered[src] = [
+            Tree(id=t.id, title="", start="", nodes={}, page=src, pos=t.pos, id_pos=t.id_pos)
+            for t in facts.trees
+        ]
+        for origin, problem in facts.problems:
+            _report([problem], origin)
+
+
+def _site_trees(files) -> list[Tree]:
+    """Every tree of the site, page by page in the order a full build reads them."""
+    by_page: dict[str, list[Tree]] = dict(_build.remembered)
+    for tree in _build.trees.trees():
+        by_page.setdefault(tree.page, []).append(tree)
+    return [tree for file in files.documentation_pages() for tree in by_page.get(file.src_uri, ())]
+
+
+def _store_facts(files) -> None:
+    """Keep what each rendered page told this build, for the dirty builds that follow."""
+    if _build.cache is None:
+        return
+    facts = {src: PageFacts() for src in _build.seen}
+    for link in _build.links.links:
+        if link.source in facts:
+            facts[link.source].links.append(link)
+    for rule in _build.links.rules:
+        if rule.tree_page in facts:
+            facts[rule.tree_page].rules.append(rule)
+    for tree in _build.trees.trees():
+        if tree.page in facts:
+            facts[tree.page].trees.append(TreeRef(tree.id, tree.pos, tree.id_pos or tree.pos))
+    pages = [file.src_uri for file in files.documentation_pages()]
+    for src in pages:
+        if src in facts:
+            facts[src].anchors = _build.links.anchors.get(src, set())
+            facts[src].problems = _build.page_problems.get(src, [])
+            _build.cache.put(src, files.get_file_from_path(src).content_string, facts[src])
+    _build.cache.keep_only(pages)
+    _build.cache.save()
 
 
 @event_priority(-100)  # last, so the messages of every plugin's on_post_build are gathered too

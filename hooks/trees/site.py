@@ -15,7 +15,7 @@ them in place.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mkdocs.structure.files import Files
@@ -188,9 +188,10 @@ class TreeSite:
             for anchor in sorted(tree_anchors(tree) & taken)
         ]
 
-    def check(self) -> list[Problem]:
-        """Checks across pages: a tree id used twice on the site."""
-        return check_site_trees(list(self.trees()), self.display_path)
+    def check(self, trees: Iterable[Tree] | None = None) -> list[Problem]:
+        """Checks across pages: a tree id used twice on the site (among `trees`, in page
+        order, when given: a dirty build adds those of pages it did not render)."""
+        return check_site_trees(list(self.trees() if trees is None else trees), self.display_path)
 
     def trees(self) -> Iterator[Tree]:
         """Every tree that passed its own checks, page by page."""
