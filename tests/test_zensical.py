@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Built, screenshot, tiny_config
+from conftest import ROOT, Built, Guard, open_page, screenshot, tiny_config
 from playwright.sync_api import expect
 
 import check
@@ -145,6 +145,40 @@ def test_the_walker_walks_a_tree_of_the_zensical_build(zensical_handbook: Path, 
     tree.scroll_into_view_if_needed()
     screenshot(page, "zensical-tree-walk", full_page=False)
     # `page` fails the test on any request to another host or script error.
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "options", "media"),
+    [
+        ("dark", {"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"}, "screen"),
+        ("phone", {"viewport": {"width": 390, "height": 844}}, "screen"),
+        ("print", {"viewport": {"width": 1280, "height": 900}}, "print"),
+    ],
+)
+def test_a_tree_of_the_zensical_build_reads_in_the_dark_on_a_phone_and_in_print(
+    zensical_handbook: Path, serve, browser, name, options, media
+):
+    guard = Guard()
+    page = open_page(browser, guard, **options)
+    try:
+        page.goto(serve(zensical_handbook / "site") + TREE_PAGE)
+        page.emulate_media(media=media)
+        tree = page.locator(f"#tree-{TREE}")
+        if media == "print":  # the chart and every step, as text
+            expect(tree.locator(".dt-steps")).to_be_visible()
+        else:
+            expect(tree.locator(".dt-walker")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= options["viewport"]["width"], f"the page is {width} px wide"
+        shown = tree if media == "print" else tree.locator(".dt-walker")
+        shown.scroll_into_view_if_needed()
+        screenshot(page, f"zensical-tree-{name}", full_page=False)
+    finally:
+        page.context.close()
+    assert guard.outside == [], f"requests to other hosts: {guard.outside}"
+    assert guard.errors == [], f"script errors: {guard.errors}"
 
 
 # ---------------------------------------------------------------- a tiny site with mistakes
