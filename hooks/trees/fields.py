@@ -9,6 +9,8 @@ MkDocs 1.6.1 in pyproject.toml; writing a second resolver would let the two drif
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Iterable
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,6 +18,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 
 from links.index import normal_url
+from markdown_blocks import scan
 from trees.model import MarkdownText, ReadLink
 
 
@@ -34,16 +37,38 @@ class FieldRenderer:
         self._paths: _RelativePathTreeprocessor | None = None
         self._config = config
         self._files = files
+        self._done: dict[str, str] = {}  # field text -> HTML, for the page in hand
 
     def for_page(self, page: Page) -> FieldRenderer:
         """Point link rewriting at `page` (links in fields are relative to the tree's page)."""
         self._paths = _RelativePathTreeprocessor(page.file, self._files, self._config)
         self._paths._register(self._md)
         self._page = page
+        self._done = {}
         return self
+
+    def prepare(self, texts: Iterable[MarkdownText]) -> None:
+        """Render the Markdown fields of one page in one pass of Python-Markdown.
+
+        Each pass costs far more than the few lines of a field, so the fields of a page go
+        through together, each its own block between paragraphs no field can hold. A field
+        that could reach past its end (a fence left open) or that defines something for the
+        whole text (a heading's id, a reference, an abbreviation) is rendered on its own.
+        """
+        batch = list(dict.fromkeys(t.text for t in texts if _alone_is_same(t.text)))
+        batch = [text for text in batch if text not in self._done]
+        if len(batch) < 2:
+            return
+        self._md.reset()
+        parts = self._md.convert(f"\n\n{_BREAK}\n\n".join(batch)).split(f"<p>{_BREAK}</p>")
+        if len(parts) == len(batch):
+            self._done.update(zip(batch, (part.strip("\n") for part in parts), strict=True))
 
     def markdown(self, text: MarkdownText) -> str:
         """The HTML of one Markdown field."""
+        done = self._done.get(text.text)
+        if done is not None:
+            return done
         self._md.reset()
         return self._md.convert(text.text)
 
@@ -70,6 +95,19 @@ class FieldRenderer:
         section = _toc_title(target.page.toc, anchor) if anchor else None
         section = html.unescape(section) if section else None
         return href, f"{title}: {section}" if section else title
+
+
+_BREAK = "dt0field0break"
+# Headings (ids unique per document), reference definitions and abbreviations reach across a
+# whole text: fields holding one are rendered alone.
+_WHOLE_TEXT = re.compile(r"^[ \t]{0,3}(?:#|\[[^\]\n]+\]:|\*\[)|^[ \t]*[=-]+[ \t]*$", re.M)
+
+
+def _alone_is_same(text: str) -> bool:
+    """Whether `text` renders the same among other fields as on its own."""
+    if _BREAK in text or _WHOLE_TEXT.search(text):
+        return False
+    return all(fence.closed or fence.shown != "text" for fence in scan(text).fences)
 
 
 def _toc_title(toc: object, anchor: str) -> str | None:

@@ -207,6 +207,12 @@ class TreeSite:
         for src, file in ((src, files.get_file_from_path(src)) for src in self.slots):
             if file is not None and file.page is not None and file.page.content is not None:
                 draw = fields.for_page(file.page)
+                draw.prepare(
+                    text
+                    for slot in self.slots[src]
+                    if slot.tree is not None and slot.live is not False
+                    for text in markdown_fields(slot.tree)
+                )
                 file.page.content = self.draw(src, file.page.content, draw.markdown, draw.read_link)
                 drawn[src] = file.page.content
         return drawn
@@ -266,16 +272,20 @@ def tree_anchors(tree: Tree) -> set[str]:
     return {f"tree-{tree.id}", f"{tree.id}--title"} | nodes | examples
 
 
+def markdown_fields(tree: Tree) -> list[MarkdownText]:
+    """A tree's Markdown fields: its summary, each question's help and each outcome's body."""
+    fields = [tree.summary] + [
+        getattr(node, "help", None) or getattr(node, "body", None) for node in tree.nodes.values()
+    ]
+    return [text for text in fields if text is not None]
+
+
 def tree_links(tree: Tree) -> tuple[list[Link], list[BackLinkRule]]:
     """Every link a tree holds, at its place in the page, and the back-link rules of `read`."""
     links: list[Link] = []
     rules: list[BackLinkRule] = []
-    fields = [tree.summary] + [
-        getattr(node, "help", None) or getattr(node, "body", None) for node in tree.nodes.values()
-    ]
-    for text in fields:
-        if text is not None:
-            links.extend(_field_links(text, tree.page))
+    for text in markdown_fields(tree):
+        links.extend(_field_links(text, tree.page))
     for node in tree.nodes.values():
         for read in getattr(node, "read", ()):
             link = Link(tree.page, read.pos.line, read.pos.col, read.target, "read")

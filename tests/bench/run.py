@@ -115,7 +115,9 @@ def write_configs(folder: Path, docs_dir: Path) -> dict[str, Path]:
 # ---------------------------------------------------------------- one build in a child
 
 
-def child_build(config_file: str, site_dir: str, result_file: str, profile: str = "") -> None:
+def child_build(
+    config_file: str, site_dir: str, result_file: str, profile: str = "", dirty: bool = False
+) -> None:
     """Build once in this process; write {build_s, cpu_s, ok, messages} as JSON (child side)."""
     import logging
 
@@ -139,7 +141,8 @@ def child_build(config_file: str, site_dir: str, result_file: str, profile: str 
     ok = True
     started, started_cpu = time.perf_counter(), time.process_time()
     try:
-        build(load_config(config_file, strict=True, site_dir=site_dir))
+        # A dirty build logs MkDocs' own warning about dirty builds: not strict then.
+        build(load_config(config_file, strict=not dirty, site_dir=site_dir), dirty=dirty)
     except Abort:
         ok = False
     except MkDocsException as error:
@@ -175,7 +178,12 @@ class Run:
 
 
 def run_child(
-    config_file: Path, site_dir: Path, work: Path, profile: str = "", timeout: float = 0
+    config_file: Path,
+    site_dir: Path,
+    work: Path,
+    profile: str = "",
+    timeout: float = 0,
+    dirty: bool = False,
 ) -> Run:
     """Build in a fresh interpreter and read its peak memory and CPU time from `wait4`.
 
@@ -186,6 +194,7 @@ def run_child(
     result_file.unlink(missing_ok=True)
     command = [sys.executable, __file__, "--child", str(config_file), str(site_dir)]
     command += [str(result_file)] + (["--child-profile", profile] if profile else [])
+    command += ["--child-dirty"] if dirty else []
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     started = time.perf_counter()
     timed_out = False
@@ -407,9 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--child-dirty", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child_build(*args.child, profile=args.child_profile)
+        child_build(*args.child, profile=args.child_profile, dirty=args.child_dirty)
         return 0
 
     os.environ["NO_MKDOCS_2_WARNING"] = "1"

@@ -1,0 +1,53 @@
+"""Tree fields rendered together, one pass of Python-Markdown per page, read exactly as each
+field rendered on its own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
+
+from trees.fields import FieldRenderer
+from trees.model import MarkdownText, Pos
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIELDS = [
+    "Plain text with a [link](../fit/focus.md#core-and-periphery) and `code`.",
+    "- a list\n- of two\n",
+    "1. ordered\n\n    indented under it\n",
+    "    indented code\n",
+    "> a quote\n",
+    "!!! note\n    in a note\n",
+    "```python\nprint('fenced')\n```\n",
+    "```\nnever closed [x](y.md)\n",
+    "Text ending in a lazy\nline and *emphasis*",
+    "# A heading\n\nwith an id\n",
+    "Uses a [reference][ref].\n\n[ref]: ../fit/focus.md\n",
+    "Raw <b>HTML</b> shown as typed.",
+    "- a list\n- of two\n",
+]
+
+
+@pytest.fixture(scope="module")
+def renderer_args():
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    files = get_files(config)
+    page = Page(None, files.get_file_from_path("fit/take-on-request.md"), config)
+    return config, files, page
+
+
+def test_fields_rendered_together_read_as_each_rendered_alone(renderer_args):
+    config, files, page = renderer_args
+    texts = [MarkdownText(text, Pos(1, 1)) for text in FIELDS]
+    alone = FieldRenderer(config, files).for_page(page)
+    expected = [alone.markdown(text) for text in texts]
+    together = FieldRenderer(config, files).for_page(page)
+    together.prepare(texts)
+    assert len(together._done) == 9  # the heading, reference and open fence go alone
+    assert [together.markdown(text) for text in texts] == expected
