@@ -247,8 +247,7 @@ def test_edit_this_page_opens_the_source_in_the_repository(page, site, article):
 # ---------------------------------------------------------------- the built files themselves
 
 
-
-# ---------------------------------------------------------------- decision trees as readers see them
+# ---------------------------------------------------------------- trees as readers see them
 
 DESKTOP = {"width": 1280, "height": 900}
 MIN_CHART_TEXT = 11  # CSS px: the least size at which a chart's text is read without zooming
@@ -312,7 +311,12 @@ def question_and_box_on_screen(page, tree) -> dict:
     where: dict = {}
     for _ in range(40):
         where = tree.evaluate(WHERE_THINGS_ARE)
-        screen = {"top": where["header"], "bottom": where["height"], "left": 0, "right": where["width"]}
+        screen = {
+            "top": where["header"],
+            "bottom": where["height"],
+            "left": 0,
+            "right": where["width"],
+        }
         if inside(where["question"], screen) and inside(where["box"], where["seen"]):
             break
         page.wait_for_timeout(100)
@@ -390,6 +394,39 @@ def test_phone_chart_text_is_readable_and_the_frame_scrolls_not_the_page(
         assert where["box"]["right"] <= where["seen"]["right"] + 0.5, (path, where)
         frame.scroll_into_view_if_needed()
         screenshot(phone, f"tree-phone-{tree_id}", full_page=False)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_tree_page_reads_in_the_dark_palette_and_prints_its_whole_chart(
+    browser, guard, site, handbook_site
+):
+    page = open_page(browser, guard, viewport=DESKTOP, color_scheme="dark")
+    try:
+        for path, tree_id in tree_pages(handbook_site.site_dir):
+            page.goto(site + path)
+            tree = page.locator(f"#tree-{tree_id}")
+            expect(tree.locator(".dt-walker-title")).to_be_visible()
+            colours = tree.locator(".dt-svg").evaluate(
+                """svg => [getComputedStyle(svg.querySelector('text')).fill,
+                           getComputedStyle(svg.querySelector('.dt-node rect')).fill]"""
+            )
+            assert colours[0] != colours[1], (path, colours)  # text never in its box's colour
+            tree.locator(".dt-chart").scroll_into_view_if_needed()
+            screenshot(page, f"tree-dark-{tree_id}", full_page=False)
+            page.emulate_media(media="print")
+            expect(tree.locator(".dt-walker")).to_be_hidden()
+            fits = tree.locator(".dt-chart").evaluate(
+                """frame => frame.scrollWidth <= frame.clientWidth + 1
+                  && frame.querySelector('svg').getBoundingClientRect().width
+                     <= frame.clientWidth + 1"""
+            )
+            assert fits, f"{path}: the printed chart is cut off"
+            screenshot(page, f"tree-print-{tree_id}")
+            page.emulate_media(media="screen")
+    finally:
+        page.context.close()
+    assert guard.outside == [] and guard.errors == []
 
 
 def outside_imports(css: str) -> list[str]:

@@ -364,6 +364,53 @@ def test_layers_run_top_to_bottom_along_every_edge(chart: tuple[Tree, Layout]) -
     assert upward == []
 
 
+def _segments_cross(a: tuple, b: tuple, c: tuple, d: tuple) -> bool:
+    """Whether segments ab and cd cross at a point inside both (ends touching do not count)."""
+
+    def side(p: tuple, q: tuple, r: tuple) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+@pytest.mark.parametrize("name", ["converging", "long-text", "hostile", "fan-out"])
+def test_trees_that_can_be_drawn_without_crossings_are(name: str) -> None:
+    # Between two layers each curve keeps to the order of its ends, so the bend points
+    # cross exactly where the drawn curves do.
+    drawn = layout(CASES[name])
+    lines = [list(itertools.pairwise(edge.points)) for edge in drawn.edges]
+    crossing = [
+        (drawn.edges[i].source, drawn.edges[i].answer, drawn.edges[j].source, drawn.edges[j].answer)
+        for i, j in itertools.combinations(range(len(lines)), 2)
+        if any(_segments_cross(*s, *t) for s in lines[i] for t in lines[j])
+    ]
+    assert crossing == []
+
+
+def test_a_question_sits_just_above_the_answers_it_leads_to_not_just_below_its_own() -> None:
+    # "side" is asked after the start but leads to two outcomes far down: drawn low, one
+    # long edge comes in instead of two going out.
+    shortcut = tree(
+        "shortcut",
+        "Deep on one side",
+        question("start", "Which way?", ("Left", "deep1"), ("Right", "side")),
+        question("deep1", "First?", ("A", "deep2"), ("B", "end-c")),
+        question("deep2", "Second?", ("A", "deep3"), ("B", "end-c")),
+        question("deep3", "Third?", ("A", "end-a"), ("B", "end-b")),
+        question("side", "Aside?", ("A", "end-a"), ("B", "end-b")),
+        outcome("end-a", "A", "go"),
+        outcome("end-b", "B", "caution"),
+        outcome("end-c", "C", "decline"),
+    )
+    drawn = layout(shortcut)
+    tops = sorted({box.y for box in drawn.boxes.values()})
+    layer = {node: tops.index(box.y) for node, box in drawn.boxes.items()}
+    assert layer == {
+        "start": 0, "deep1": 1, "deep2": 2, "deep3": 3, "side": 3,
+        "end-a": 4, "end-b": 4, "end-c": 3,
+    }  # fmt: skip
+
+
 def test_layout_is_the_same_for_the_same_tree() -> None:
     assert layout(CASES["converging"]) == layout(CASES["converging"])
 

@@ -382,6 +382,8 @@ def _fewest_crossings(
     """The better of two untangled orders: from igraph's, and from the order in which a
     depth-first walk from the start meets each vertex, taking answers as written (dot's
     first order). Each finds the better drawing on some trees."""
+    if not _total_crossings(rows, preds):  # most trees that never converge
+        return rows
     seen: dict[int, int] = {}
     stack = [start]
     while stack:
@@ -391,20 +393,21 @@ def _fewest_crossings(
         seen[vertex] = len(seen)
         stack += reversed(succs[vertex])
     walked = [sorted(row, key=lambda v: seen.get(v, len(seen) + v)) for row in rows]
-    first = _untangle([row[:] for row in rows], preds, succs)
-    if not _total_crossings(first, preds):
+    first, crossed = _untangle([row[:] for row in rows], preds, succs)
+    if not crossed:
         return first
-    second = _untangle(walked, preds, succs)
-    return min(first, second, key=lambda found: _total_crossings(found, preds))
+    second, crossed_second = _untangle(walked, preds, succs)
+    return second if crossed_second < crossed else first
 
 
 def _untangle(
     rows: list[list[int]], preds: list[list[int]], succs: list[list[int]]
-) -> list[list[int]]:
+) -> tuple[list[list[int]], int]:
     """Fewer crossings than igraph's barycentre passes leave: median sweeps down and up, each
     followed by swaps of neighbours that cross less the other way round (dot's "transpose"),
-    keeping the best order seen. Each round is linear in the edges but for the swaps, which
-    look only at two vertices' own edges; rounds stop once one brings no improvement."""
+    keeping the best order seen, which is returned with its crossings. Each round is linear
+    in the edges but for the swaps, which look only at two vertices' own edges; rounds stop
+    once one brings no improvement."""
     best = [row[:] for row in rows]
     fewest = _total_crossings(rows, preds)
     position = {vertex: i for row in rows for i, vertex in enumerate(row)}
@@ -431,13 +434,13 @@ def _untangle(
             row.sort(key=keys.__getitem__)
             for i, vertex in enumerate(row):
                 position[vertex] = i
-        _transpose(rows, preds, succs, position)
+        _transpose(rows, preds, succs, position, sweep % 2 == 1)
         found = _total_crossings(rows, preds)
         if found < fewest:
             fewest, best = found, [row[:] for row in rows]
         elif sweep % 2:
             break
-    return best
+    return best, fewest
 
 
 def _transpose(
@@ -445,8 +448,11 @@ def _transpose(
     preds: list[list[int]],
     succs: list[list[int]],
     position: dict[int, int],
+    ties: bool,
 ) -> None:
-    """Swap neighbours in a layer wherever that crosses fewer edges, until none does."""
+    """Swap neighbours in a layer wherever that crosses fewer edges, until none does; with
+    `ties`, also where it crosses as many (as dot does every other round), which lets an
+    order out of a dead end that single better swaps cannot leave."""
     for _ in range(TRANSPOSE_ROUNDS):
         improved = False
         for row in rows:
@@ -458,7 +464,8 @@ def _transpose(
                 if len(pu) == len(pv) == len(su) == len(sv) == 1:  # labels, passing lines
                     a, b = position[pu[0]], position[pv[0]]
                     c, d = position[su[0]], position[sv[0]]
-                    if (a > b) + (c > d) > (a < b) + (c < d):
+                    now, swapped = (a > b) + (c > d), (a < b) + (c < d)
+                    if swapped < now or (ties and now and swapped == now):
                         row[i], row[i + 1] = v, u
                         position[u], position[v] = i + 1, i
                         improved = True
@@ -473,7 +480,7 @@ def _transpose(
                                 now += 1
                             elif at < other:
                                 swapped += 1
-                if swapped < now:
+                if swapped < now or (ties and now and swapped == now):
                     row[i], row[i + 1] = v, u
                     position[u], position[v] = i + 1, i
                     improved = True
