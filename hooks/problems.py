@@ -27,20 +27,18 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-class WriterError(Exception):
-    """A writer's mistake that stops work on one tree or page; carries its `Problem`."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a writer most likely meant by `word`, or None when none is close."""
     pool = list(candidates)
     # A case-only difference is the likeliest typo of all, and difflib scores it poorly.
     for candidate in pool:
         if candidate.lower() == word.lower() and candidate != word:
-            return f" (did you mean '{candidate}'?)"
+            return candidate
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    near = closest(word, candidates)
+    return f" (did you mean '{near}'?)" if near is not None else ""

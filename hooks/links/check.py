@@ -21,7 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from links.index import SiteIndex, build_index, normal_url
 from links.model import BackLinkRule, Link
-from problems import Problem, did_you_mean
+from problems import Problem, closest, did_you_mean
 
 _JAVASCRIPT = re.compile(r"^[\s\x00-\x1f]*javascript:", re.I)
 _ABSOLUTE = "absolute links break on another host; write a relative link to the .md file"
@@ -89,8 +89,8 @@ def _near_path(path: str, pool: Iterable[str]) -> str | None:
     stems: dict[str, str] = {}
     for candidate in pool:
         stems.setdefault(posixpath.splitext(candidate)[0], candidate)
-    near = did_you_mean(posixpath.splitext(path)[0], stems)
-    return stems[near[len(" (did you mean '") : -len("'?)")]] if near else None
+    near = closest(posixpath.splitext(path)[0], stems)
+    return stems[near] if near is not None else None
 
 
 def _resolve_file_link(link: Link, path: str, index: SiteIndex, explain: bool) -> Resolution:
