@@ -125,3 +125,14 @@ def test_front_matter_is_split_as_mkdocs_splits_it(text):
 def test_page_urls_are_mkdocs_urls(path, directory_urls):
     file = File(path, "docs", "site", use_directory_urls=directory_urls)
     assert page_url(path, directory_urls) == file.url
+
+
+def test_a_read_link_to_a_section_of_its_own_page_is_an_in_page_link_in_both_builds(
+    tmp_path, build_site
+):
+    """MkDocs would write "./#intro", Zensical "../page/#intro": both write "#intro"."""
+    text = page(TREE.format(no="fine"))
+    nav = "  - Home: index.md\n  - Page: page.md\n  - Other: other.md\n  - Plain: plain.md"
+    built = build_site({"index.md": "# Home\n", "page.md": text, **PAGES}, nav=nav)
+    assert '<a href="#intro">Page: Intro</a>' in built.html("page/index.html")
+    assert '<a href="#intro">Page: Intro</a>' in convert(tmp_path, text)
