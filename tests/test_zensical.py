@@ -342,3 +342,18 @@ def test_check_reports_a_page_that_is_not_utf8_instead_of_stopping(tmp_path: Pat
     assert [str(problem) for problem in check.check(config, tmp_path / "site")] == [
         "docs/bad.md:1:1: not UTF-8 text (byte 7): save it as UTF-8"
     ]
+
+
+def test_the_extension_and_the_check_need_neither_mkdocs_nor_material():
+    """After a switch, the site group can drop MkDocs and Material: nothing here imports them."""
+    blocker = (
+        "import importlib.abc, sys\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('mkdocs', 'material'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import check, trees.extension\n"
+    )
+    imported = _run([sys.executable, "-c", blocker], ROOT / "hooks")
+    assert imported.returncode == 0, imported.stderr

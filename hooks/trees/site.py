@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-
-from mkdocs.structure.files import Files
+from typing import TYPE_CHECKING
 
 from links.collect import collect_links
 from links.index import anchors_in
@@ -27,11 +26,15 @@ from markdown_blocks import NEVER_CLOSED, Blocks, scan
 from problems import Problem
 from trees.check import check_site_trees
 from trees.fences import INFO, Fence, near_misses, tree_fences
-from trees.fields import FieldRenderer
 from trees.layout import layout
 from trees.model import MarkdownText, ReadLink, Tree
 from trees.parse import load_tree
 from trees.render import example_anchor, examples_anchor, render_problems, render_tree
+
+if TYPE_CHECKING:  # the trees extension and hooks/check.py run without MkDocs
+    from mkdocs.structure.files import Files
+
+    from trees.fields import FieldRenderer
 
 _SLOT = re.compile(r'<div class="dt-slot" data-dt-slot="(\d+)"></div>')
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
