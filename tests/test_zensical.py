@@ -149,6 +149,19 @@ def test_the_walker_walks_a_tree_of_the_zensical_build(zensical_handbook: Path, 
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_no_page_of_the_zensical_build_asks_another_host(zensical_handbook: Path, serve, page):
+    site = zensical_handbook / "site"
+    base = serve(site)
+    pages = sorted(path.parent for path in site.rglob("index.html"))
+    assert len(pages) > 20
+    for folder in pages:
+        path = "" if folder == site else folder.relative_to(site).as_posix() + "/"
+        page.goto(base + path, wait_until="load")
+    # `page` fails the test on any request to another host or script error.
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "options", "media"),
     [
