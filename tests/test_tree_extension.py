@@ -45,10 +45,10 @@ PAGES = {
 EXTENSIONS = ["trees.extension", "pymdownx.superfences", "toc", "attr_list"]
 
 
-def convert(tmp_path: Path, text: str) -> str:
+def convert(tmp_path: Path, text: str, **more: str) -> str:
     docs = tmp_path / "docs"
     docs.mkdir(exist_ok=True)
-    for name, content in PAGES.items():
+    for name, content in {**PAGES, **{f"{name}.md": body for name, body in more.items()}}.items():
         (docs / name).write_text(content, encoding="utf-8")
     (docs / "page.md").write_text(text, encoding="utf-8")
     md = markdown.Markdown(
@@ -136,3 +136,9 @@ def test_a_read_link_to_a_section_of_its_own_page_is_an_in_page_link_in_both_bui
     built = build_site({"index.md": "# Home\n", "page.md": text, **PAGES}, nav=nav)
     assert '<a href="#intro">Page: Intro</a>' in built.html("page/index.html")
     assert '<a href="#intro">Page: Intro</a>' in convert(tmp_path, text)
+
+
+def test_a_percent_encoded_read_link_shows_the_same_title(tmp_path):
+    tree = TREE.format(no="fine").replace("plain.md]", "caf%C3%A9.md#part-one]")
+    html = convert(tmp_path, page(tree), café="# Café\n\n## Part one\n")
+    assert '<a href="caf%C3%A9.md#part-one">Café: Part one</a>' in html

@@ -51,6 +51,7 @@ from pymdownx.superfences import (
 )
 
 from links.collect import line_offset
+from links.index import normal_url
 from pages import Source, read_source
 from trees.fences import INFO
 from trees.model import MarkdownText, ReadLink
@@ -237,7 +238,8 @@ class _Fields:
 
     def read_link(self, link: ReadLink) -> tuple[str, str]:
         """The href and text of a `read` entry: the target page's title, and its section."""
-        path, _, anchor = link.target.partition("#")
+        # The same page and section whether the link is percent-encoded or typed as is.
+        path, _, anchor = (normal_url(part) for part in link.target.partition("#"))
         target = _join(self.ext.page, path) if path else self.ext.page
         if target is None or not target.endswith(".md"):
             return link.target, link.target
