@@ -548,21 +548,26 @@ class _Parser:
             blocks.insert(0, rest)
         return True
 
-    def _hash_header(self, parent: _El, blocks: list[_Block]):
+    def _split(self, parent: _El, blocks: list[_Block], line: re.Pattern[str], tag: str):
+        """A heading or rule line anywhere in the block: what stands before it is a block of
+        its own, what follows goes back to be read again."""
         block = blocks[0]
-        for number, (text, _) in enumerate(block):
-            if _HASH_HEADER.match(text):
-                blocks.pop(0)
-                if number:
-                    self.blocks(parent, [block[:number]])
-                parent.add("h")
-                after = block[number + 1 :]
-                if after:
-                    if self.state[-1:] == ["looselist"]:
-                        after = _loose_detab(after)
-                    blocks.insert(0, after)
-                return True
-        return False
+        number = next((n for n, (text, _) in enumerate(block) if line.match(text)), None)
+        if number is None:
+            return False
+        blocks.pop(0)
+        if number:
+            self.blocks(parent, [block[:number]])
+        parent.add(tag)
+        after = block[number + 1 :]
+        if after:
+            if tag == "h" and self.state[-1:] == ["looselist"]:
+                after = _loose_detab(after)
+            blocks.insert(0, after)
+        return True
+
+    def _hash_header(self, parent: _El, blocks: list[_Block]):
+        return self._split(parent, blocks, _HASH_HEADER, "h")
 
     def _setext(self, parent: _El, blocks: list[_Block]):
         block = blocks[0]
@@ -575,17 +580,7 @@ class _Parser:
         return True
 
     def _hr(self, parent: _El, blocks: list[_Block]):
-        block = blocks[0]
-        for number, (text, _) in enumerate(block):
-            if _HR.match(text):
-                blocks.pop(0)
-                if number:
-                    self.blocks(parent, [block[:number]])
-                parent.add("hr")
-                if block[number + 1 :]:
-                    blocks.insert(0, block[number + 1 :])
-                return True
-        return False
+        return self._split(parent, blocks, _HR, "hr")
 
     def _list(self, parent: _El, blocks: list[_Block], pattern: re.Pattern[str], tag: str):
         block = blocks[0]

@@ -43,22 +43,12 @@ class Fence:
     source: str = ""  # the body as superfences hands it to a formatter (tabs expanded)
 
 
+_SHARED = ("line", "end_line", "start", "end", "body", "body_line", "body_col", "marker")
+_SHARED += ("closed", "shown", "why", "source")
+
+
 def _tree(fence: BlockFence) -> Fence:
-    return Fence(
-        line=fence.line,
-        end_line=fence.end_line,
-        start=fence.start,
-        end=fence.end,
-        indent=fence.prefix,
-        body=fence.body,
-        body_line=fence.body_line,
-        body_col=fence.body_col,
-        marker=fence.marker,
-        closed=fence.closed,
-        shown=fence.shown,
-        why=fence.why,
-        source=fence.source,
-    )
+    return Fence(indent=fence.prefix, **{name: getattr(fence, name) for name in _SHARED})
 
 
 def tree_fences(blocks: Blocks) -> list[Fence]:
