@@ -24,6 +24,7 @@ same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -57,8 +58,7 @@ BOX_GAP = 24  # between two boxes side by side
 LANE_GAP = 12  # between a label or a passing line and anything beside it
 LAYER_GAP = 24  # least room between two layers, where the lines run diagonally
 MAX_LAYER_GAP = 72
-SLOPE = 0.3  # a gap grows with the widest sideways run through it, so lines never lie flat
-STUB = 8  # the last straight bit of an edge, so every arrowhead points straight down
+SLOPE = 0.45  # a gap grows with the widest sideways run through it, so lines never lie flat
 PORT_STEP = 20  # how far apart the ends of several edges on one box side sit
 MARGIN = 8
 MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
@@ -575,20 +575,12 @@ def layout(tree: Tree) -> Layout:
     for k, item in enumerate(answers):
         row = layer[len(node_ids) + k]
         heights[row] = max(heights[row], item[3][2])
-    runs = [0.0] * len(rows)
-    for a, vertices in enumerate(succs):
-        for b in vertices:
-            runs[layer[a]] = max(runs[layer[a]], abs(x[b] - x[a]))
-    tops = [float(MARGIN)]
-    for h, run in zip(heights[:-1], runs, strict=False):
-        tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
     shift = MARGIN - min(x[v] - lefts[v] for v in range(len(layer)))
-
+    # Boxes get their x now and their y once the gaps between layers are known.
     boxes: dict[str, Box] = {}
     for vertex, node_id in enumerate(node_ids):
         lines, w, h = node_boxes[vertex]
-        left = x[vertex] + shift - w / 2
-        boxes[node_id] = Box(node_id, _round(left), _round(tops[layer[vertex]]), w, h, lines)
+        boxes[node_id] = Box(node_id, _round(x[vertex] + shift - w / 2), 0.0, w, h, lines)
 
     out_port: dict[int, float] = {}
     in_port: dict[int, float] = {}
@@ -603,6 +595,22 @@ def layout(tree: Tree) -> Layout:
     for target, ks in by_target.items():
         spots = _ports(boxes[target], [x[chains[k][-2]] for k in ks])
         in_port.update(zip(ks, spots, strict=True))
+
+    # Each gap between layers grows with the widest sideways move through it, ends at the
+    # boxes' ports included, so that no curve there has to turn sharply.
+    runs = [0.0] * len(rows)
+    for a, vertices in enumerate(succs):
+        for b in vertices:
+            runs[layer[a]] = max(runs[layer[a]], abs(x[b] - x[a]))
+    for k, chain in enumerate(chains):
+        first, last = layer[index[answers[k][0]]], layer[chain[-2]]
+        runs[first] = max(runs[first], abs(x[chain[0]] + shift - out_port[k]))
+        runs[last] = max(runs[last], abs(in_port[k] - x[chain[-2]] - shift))
+    tops = [float(MARGIN)]
+    for h, run in zip(heights[:-1], runs, strict=False):
+        tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
+    for vertex, node_id in enumerate(node_ids):
+        boxes[node_id] = dataclasses.replace(boxes[node_id], y=_round(tops[layer[vertex]]))
 
     edges: list[Edge] = []
     for k, (source, answer, target, (label_lines, label_w, label_h)) in enumerate(answers):
@@ -627,7 +635,8 @@ def layout(tree: Tree) -> Layout:
                 (x[vertex] + shift, tops[row]),
                 (x[vertex] + shift, tops[row] + heights[row]),
             ]
-        points += [(in_port[k], tgt.y - STUB), (in_port[k], tgt.y)]
+        # The curve into the box arrives vertically, so the arrowhead points straight down.
+        points.append((in_port[k], tgt.y))
         edges.append(Edge(source, target, answer, label_lines, _straighten(points), label))
 
     width = max(box.x + box.w for box in boxes.values())
