@@ -574,8 +574,10 @@ def test_phone_width_keeps_the_chart_at_its_size_in_a_frame_and_buttons_tappable
     choose(page, "Partly")
     frame = tree(page).locator(".dt-chart").bounding_box()
     assert frame is not None and frame["x"] >= 0 and frame["x"] + frame["width"] <= PHONE["width"]
-    drawn = tree(page).locator(".dt-svg").evaluate(
-        "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+    drawn = (
+        tree(page)
+        .locator(".dt-svg")
+        .evaluate("svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width")
     )
     assert drawn == pytest.approx(1, abs=0.001)  # never scaled: 13-14px text stays so
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
