@@ -8,7 +8,7 @@ from trees.site import TreeSite
 
 
 def test_a_fault_in_the_hooks_names_the_page_and_stops_the_build(build_site, monkeypatch):
-    def broken(self, markdown, page, line_offset=0):
+    def broken(self, markdown, page, line_offset=0, blocks=None):
         raise KeyError("nodes")
 
     monkeypatch.setattr(TreeSite, "read_page", broken)
