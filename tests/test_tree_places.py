@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from trees.site import TreeSite
+
 TREE = """\
 ```decision-tree
 id: {id}
@@ -166,3 +168,17 @@ def test_links_to_tree_anchors_resolve_against_the_drawn_page(build_site):
         "docs/index.md:3:8: broken link '#over--stpo': no anchor '#over--stpo' on this page "
         "(did you mean '#over--stop'?)"
     ]
+
+
+def test_a_fence_read_as_a_tree_that_markdown_shows_as_code_gets_a_message():
+    # The scanner and Markdown agree on every page the property test generates; should they
+    # ever part, the page's HTML decides, and the writer is told.
+    site = TreeSite(display_path=lambda page: f"docs/{page}")
+    found = site.read_page("# Page\n\n" + TREE.format(id="odd") + "\n", "odd.md")
+    assert found.problems == []
+    confirmed = site.confirm("odd.md", "<pre><code>```decision-tree\nid: odd</code></pre>")
+    assert [str(problem) for problem in confirmed.problems] == [
+        "docs/odd.md:3:1: Markdown shows this ```decision-tree fence as code, not as a tree (it "
+        "is read as part of an indented code block): indent it like the text around it"
+    ]
+    assert confirmed.links == [] and list(site.trees()) == []
