@@ -7,45 +7,31 @@ back as code (inside an indented code block) and which an HTML comment hides.
 
 The property test generates pages of nested containers (blockquotes, list items indented with
 spaces or tabs, admonitions, collapsible blocks, content tabs, comments) holding fences of
-every length and character, indented code and paragraphs. The suite runs the `short` profile
-(200 pages, the same ones every run); `HYPOTHESIS_PROFILE=long` runs 20,000:
+every length and character, indented code and paragraphs. The suite runs 200 pages, the same
+ones every run; `HYPOTHESIS_PROFILE=long` runs 20,000:
 
     HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_markdown_blocks.py
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_fuzz_trees import PROFILE as TREE_PROFILE
 
 from markdown_blocks import scan
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile(
-    "blocks-short",
-    max_examples=200,
-    derandomize=True,  # the same pages on every run, so a failure here is reproducible
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "blocks-long",
-    max_examples=20_000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = settings.get_profile(
-    "blocks-long" if os.environ.get("HYPOTHESIS_PROFILE") == "long" else "blocks-short"
-)
+# Twice the tree fuzzers' rounds, in the same two profiles: 200 pages in the suite (the same
+# ones every run), 20,000 with HYPOTHESIS_PROFILE=long.
+PROFILE = settings(TREE_PROFILE, max_examples=2 * TREE_PROFILE.max_examples)
 
 
 class _Unsafe(yaml.SafeLoader):
