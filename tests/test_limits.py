@@ -283,6 +283,9 @@ DOCUMENTED = [
     pytest.param(check.MAX_ID, "characters", "in an id", id="id"),
     pytest.param(check.MAX_FENCE_CHARS, "characters", "of YAML in one fence", id="fence"),
     pytest.param(parse.MAX_NESTING, "levels", "of nesting in the YAML", id="nesting"),
+    pytest.param(check.MAX_EXAMPLES, "examples", "under a tree's `examples`", id="examples"),
+    pytest.param(check.MAX_TEXT, "characters", "in an example's situation", id="situation"),
+    pytest.param(check.MAX_DEPTH, "answers", "in one example", id="example-answers"),
 ]
 
 
