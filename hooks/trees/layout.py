@@ -3,10 +3,11 @@
 Layers come from each node's longest distance from the start, then nodes move where their
 edges span fewer layers (`_tighten`). igraph's Sugiyama layout adds the dummy vertices that
 carry long edges through the layers they skip and a first order within each layer; that
-order is then untangled as Graphviz's dot does (median sweeps and neighbour swaps, from two
-first orders, keeping the one that crosses least). igraph treats every vertex as a point,
-so it cannot know that a question is a 224px-wide box and a dummy is a hair-thin line; the
-real coordinates are computed here from the box sizes, keeping the untangled order.
+order is then untangled as Graphviz's dot does (median sweeps and neighbour swaps, from
+several first orders, more on small trees, keeping the one that crosses least). igraph
+treats every vertex as a point, so it cannot know that a question is a 224px-wide box and a
+dummy is a hair-thin line; the real coordinates are computed here from the box sizes,
+keeping the untangled order.
 
 Each answer label is a vertex of its own, on the layer just below its question: the edge
 runs question -> label -> target. Labels then get a place in a layer like any box, so the
@@ -24,11 +25,13 @@ same bytes.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
 import math
 import operator
+import random
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
@@ -65,7 +68,9 @@ MIN_PASSES, MAX_PASSES, CROSSING_BUDGET = 10, 100, 10_000
 SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 TIGHTEN_ROUNDS = 8  # passes that move nodes to shorten edges; most trees settle in two
-UNTANGLE_ROUNDS = 8  # at most, alternating down and up; most trees settle in two
+UNTANGLE_ROUNDS = 24  # at most, alternating down and up, as dot's MaxIter
+PATIENCE, PATIENT_SIZE = 4, 400  # rounds without fewer crossings that end the untangling
+MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 3_000  # first orders: more on small graphs
 TRANSPOSE_ROUNDS = 4  # passes of neighbour swaps after each of those
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
@@ -348,42 +353,44 @@ def _place(
     return x
 
 
-def _inversions(sequence: list[int], size: int) -> int:
-    """How many pairs of `sequence` (values below `size`) stand in falling order."""
-    tree = [0] * (size + 1)  # a Fenwick tree of the values seen so far
+def _positions(rows: list[list[int]], size: int) -> list[int]:
+    """Each vertex's index within its layer, by vertex number."""
+    position = [0] * size
+    for row in rows:
+        for i, vertex in enumerate(row):
+            position[vertex] = i
+    return position
+
+
+def _crossings(lower: list[int], preds: list[list[int]], position: list[int]) -> int:
+    """Crossings of the edges into the layer `lower` from the one above, in their present
+    orders: pairs of edges whose upper ends stand in the other order than their lower ends.
+    Each upper end is counted against those already seen in a sorted list (bisect and
+    insort run in C, which beats a Fenwick tree written in Python at these sizes)."""
+    seen: list[int] = []
     count = 0
-    for seen, value in enumerate(sequence):
-        i, below = value + 1, 0
-        while i:
-            below += tree[i]
-            i -= i & -i
-        count += seen - below
-        i = value + 1
-        while i <= size:
-            tree[i] += 1
-            i += i & -i
+    for vertex in lower:
+        around = preds[vertex]
+        if len(around) == 1:
+            end = position[around[0]]
+            count += len(seen) - bisect.bisect_right(seen, end)
+            bisect.insort(seen, end)
+            continue
+        for end in sorted([position[n] for n in around]):  # one vertex's own edges never cross
+            count += len(seen) - bisect.bisect_right(seen, end)
+            bisect.insort(seen, end)
     return count
 
 
-def _crossings(upper: list[int], lower: list[int], preds: list[list[int]]) -> int:
-    """Crossings of the edges between two neighbouring layers, in these orders."""
-    where = {vertex: i for i, vertex in enumerate(upper)}
-    ends = [sorted(where[p] for p in preds[v]) for v in lower]
-    return _inversions([end for group in ends for end in group], len(upper))
+def _total_crossings(rows: list[list[int]], preds: list[list[int]], position: list[int]) -> int:
+    return sum(_crossings(rows[r], preds, position) for r in range(1, len(rows)))
 
 
-def _total_crossings(rows: list[list[int]], preds: list[list[int]]) -> int:
-    return sum(_crossings(rows[r - 1], rows[r], preds) for r in range(1, len(rows)))
-
-
-def _fewest_crossings(
-    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
+def _walk(
+    rows: list[list[int]], succs: list[list[int]], start: int, shuffle: random.Random | None
 ) -> list[list[int]]:
-    """The better of two untangled orders: from igraph's, and from the order in which a
-    depth-first walk from the start meets each vertex, taking answers as written (dot's
-    first order). Each finds the better drawing on some trees."""
-    if not _total_crossings(rows, preds):  # most trees that never converge
-        return rows
+    """Each layer in the order in which a depth-first walk from the start meets its
+    vertices, taking each vertex's `succs` in their order, or shuffled by `shuffle`."""
     seen: dict[int, int] = {}
     stack = [start]
     while stack:
@@ -391,40 +398,79 @@ def _fewest_crossings(
         if vertex in seen:
             continue
         seen[vertex] = len(seen)
-        stack += reversed(succs[vertex])
-    walked = [sorted(row, key=lambda v: seen.get(v, len(seen) + v)) for row in rows]
-    first, crossed = _untangle([row[:] for row in rows], preds, succs)
-    if not crossed:
-        return first
-    second, crossed_second = _untangle(walked, preds, succs)
-    return second if crossed_second < crossed else first
+        after = list(reversed(succs[vertex]))  # popped last first: answers as written
+        if shuffle is not None:
+            shuffle.shuffle(after)
+        stack += after
+    return [sorted(row, key=lambda v: seen.get(v, len(seen) + v)) for row in rows]
+
+
+def _fewest_crossings(
+    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
+) -> list[list[int]]:
+    """The least crossed of several untangled orders: from igraph's; from the order in which
+    a depth-first walk from the start meets each vertex taking answers as written (dot's
+    first order), and taking them last to first; and, on graphs small enough to afford it,
+    from walks that take each question's answers in a shuffled order (seeded, so the same
+    tree always gets the same drawing). Each finds the better drawing on some trees; the
+    search ends as soon as one crosses nothing."""
+    if not _total_crossings(rows, preds, _positions(rows, len(preds))):
+        return rows  # most trees that never converge
+    single_pred = [around[0] if len(around) == 1 else -1 for around in preds]
+    single_succ = [around[0] if len(around) == 1 else -1 for around in succs]
+    backwards = [list(reversed(around)) for around in succs]
+    firsts = [
+        lambda: [row[:] for row in rows],
+        lambda: _walk(rows, succs, start, None),
+        lambda: _walk(rows, backwards, start, None),
+    ]
+    firsts += [
+        functools.partial(_walk, rows, succs, start, random.Random(seed))
+        for seed in range(MAX_STARTS - len(firsts))
+    ]
+    starts = max(MIN_STARTS, min(MAX_STARTS, START_BUDGET // len(preds)))
+    patience = PATIENCE if len(preds) <= PATIENT_SIZE else 2
+    best, fewest = rows, math.inf
+    for first in firsts[:starts]:
+        found, crossed = _untangle(first(), preds, succs, single_pred, single_succ, patience)
+        if crossed < fewest:
+            best, fewest = found, crossed
+        if not fewest:
+            break
+    return best
 
 
 def _untangle(
-    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]]
+    rows: list[list[int]],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    single_pred: list[int],
+    single_succ: list[int],
+    patience: int,
 ) -> tuple[list[list[int]], int]:
-    """Fewer crossings than igraph's barycentre passes leave: median sweeps down and up, each
-    followed by swaps of neighbours that cross less the other way round (dot's "transpose"),
-    keeping the best order seen, which is returned with its crossings. Each round is linear
-    in the edges but for the swaps, which look only at two vertices' own edges; rounds stop
-    once one brings no improvement."""
+    """Fewer crossings than a first order has: median sweeps down and up, each followed by
+    swaps of neighbours that cross less the other way round (dot's "transpose"), keeping the
+    best order seen, which is returned with its crossings. Each round is linear in the edges
+    but for the swaps, which look only at two vertices' own edges; the rounds stop once
+    `patience` of them in a row bring no improvement."""
+    position = _positions(rows, len(preds))
     best = [row[:] for row in rows]
-    fewest = _total_crossings(rows, preds)
-    position = {vertex: i for row in rows for i, vertex in enumerate(row)}
+    fewest = _total_crossings(rows, preds, position)
+    idle = 0
     for sweep in range(UNTANGLE_ROUNDS):
         if not fewest:
             break
         down = sweep % 2 == 0
         near = preds if down else succs
+        single = single_pred if down else single_succ
         for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
             row = rows[r]
-            keys = {}
+            keys: dict[int, float] = {}
             for vertex in row:
-                around = near[vertex]
-                if len(around) == 1:
-                    keys[vertex] = position[around[0]]
+                if single[vertex] >= 0:
+                    keys[vertex] = position[single[vertex]]
                     continue
-                spots = sorted(position[n] for n in around)
+                spots = sorted([position[n] for n in near[vertex]])
                 if not spots:
                     keys[vertex] = position[vertex]
                 elif len(spots) % 2:
@@ -434,12 +480,14 @@ def _untangle(
             row.sort(key=keys.__getitem__)
             for i, vertex in enumerate(row):
                 position[vertex] = i
-        _transpose(rows, preds, succs, position, sweep % 2 == 1)
-        found = _total_crossings(rows, preds)
+        _transpose(rows, preds, succs, position, single_pred, single_succ, sweep % 2 == 1)
+        found = _total_crossings(rows, preds, position)
         if found < fewest:
-            fewest, best = found, [row[:] for row in rows]
-        elif sweep % 2:
-            break
+            fewest, best, idle = found, [row[:] for row in rows], 0
+        else:
+            idle += 1
+            if idle >= patience:
+                break
     return best, fewest
 
 
@@ -447,45 +495,51 @@ def _transpose(
     rows: list[list[int]],
     preds: list[list[int]],
     succs: list[list[int]],
-    position: dict[int, int],
+    position: list[int],
+    single_pred: list[int],
+    single_succ: list[int],
     ties: bool,
 ) -> None:
     """Swap neighbours in a layer wherever that crosses fewer edges, until none does; with
     `ties`, also where it crosses as many (as dot does every other round), which lets an
-    order out of a dead end that single better swaps cannot leave."""
+    order out of a dead end that single better swaps cannot leave. A row is looked at again
+    only when it or a neighbouring row changed in the round before, as dot does."""
+    dirty = [True] * len(rows)
     for _ in range(TRANSPOSE_ROUNDS):
         improved = False
-        for row in rows:
+        changed = [False] * len(rows)
+        for r, row in enumerate(rows):
+            if not dirty[r]:
+                continue
             for i in range(len(row) - 1):
                 u, v = row[i], row[i + 1]
-                # Edges of u and v to the same layer cross when their ends there are in the
-                # other order: count both orders at once (shared ends cross in neither).
-                pu, pv, su, sv = preds[u], preds[v], succs[u], succs[v]
-                if len(pu) == len(pv) == len(su) == len(sv) == 1:  # labels, passing lines
-                    a, b = position[pu[0]], position[pv[0]]
-                    c, d = position[su[0]], position[sv[0]]
+                a, b, c, d = single_pred[u], single_pred[v], single_succ[u], single_succ[v]
+                if a >= 0 and b >= 0 and c >= 0 and d >= 0:  # labels, passing lines
+                    a, b, c, d = position[a], position[b], position[c], position[d]
                     now, swapped = (a > b) + (c > d), (a < b) + (c < d)
-                    if swapped < now or (ties and now and swapped == now):
-                        row[i], row[i + 1] = v, u
-                        position[u], position[v] = i + 1, i
-                        improved = True
-                    continue
-                now = swapped = 0
-                for near in (preds, succs):
-                    for a in near[u]:
-                        at = position[a]
-                        for b in near[v]:
-                            other = position[b]
-                            if at > other:
-                                now += 1
-                            elif at < other:
-                                swapped += 1
+                else:
+                    # Edges of u and v to the same layer cross when their ends there are in
+                    # the other order: count both orders at once (shared ends cross in neither).
+                    now = swapped = 0
+                    for near in (preds, succs):
+                        for n in near[u]:
+                            at = position[n]
+                            for m in near[v]:
+                                other = position[m]
+                                if at > other:
+                                    now += 1
+                                elif at < other:
+                                    swapped += 1
                 if swapped < now or (ties and now and swapped == now):
                     row[i], row[i + 1] = v, u
                     position[u], position[v] = i + 1, i
-                    improved = True
+                    improved = changed[r] = True
         if not improved:
             break
+        dirty = [
+            changed[r] or (r > 0 and changed[r - 1]) or (r + 1 < len(rows) and changed[r + 1])
+            for r in range(len(rows))
+        ]
 
 
 def _ports(box: Box, neighbours: list[float]) -> list[float]:
