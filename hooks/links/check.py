@@ -43,11 +43,15 @@ def _relative(target: str, source: str) -> str:
     return posixpath.relpath(target, start)
 
 
+# Pure functions of the strings a writer typed, called once per link: pages link to the same
+# places over and over, so each answer is remembered for the build.
+@functools.lru_cache(maxsize=4096)
 def _folder(source: str) -> str:
     """The folder that relative links in `source` start from ("" for docs/ itself)."""
     return "" if source == "mkdocs.yml" else posixpath.dirname(source)
 
 
+@functools.lru_cache(maxsize=16384)
 def _join(folder: str, path: str) -> str | None:
     """A relative path joined to a folder under docs/, or None when it leaves docs/."""
     joined = posixpath.normpath(posixpath.join(folder, path))
