@@ -55,8 +55,19 @@ It follows the same steps as Python-Markdown with the handbook's extensions:
    indentation, code, headings, rules, blockquotes, paragraphs) and of the admonition,
    pymdownx.details and pymdownx.tabbed processors.
 
+4. HTML comments are read as Python-Markdown reads them: one that opens a line is a raw HTML
+   block of its own, running to the next `-->` outside a fence; elsewhere a comment must
+   close within its paragraph.
+
 `tests/test_markdown_blocks.py` holds a property test that renders generated pages with the
 handbook's own Markdown configuration and compares each fence's verdict with the HTML.
+
+Not modelled: raw HTML blocks other than comments (`<div markdown>` works because its content
+is read like the page around it), definition lists and tables. They decide nothing about
+fences at the top of a page; an indented block inside one may be judged code or text wrongly,
+which only changes whether a link in it is collected. The build never relies on this scanner
+alone for trees: superfences hands every ```decision-tree fence it renders to the trees
+(`trees.site`), and a disagreement gets a message.
 """
 
 from __future__ import annotations
