@@ -1,6 +1,7 @@
 """The handbook's flowcharts beside Graphviz `dot` drawing the same trees.
 
     .venv/bin/python tests/bench/dot.py [--sizes 20,50,100,150] [--seeds 3]
+    .venv/bin/python tests/bench/dot.py --against REV [--profile]
 
 Both get the same boxes and labels at the same sizes: each node is a fixed-size box and each
 answer label a fixed-size table of the size our layout gives it, so only the placement
@@ -17,21 +18,34 @@ converge on shared nodes, as written trees do, it prints:
 The target: crossings at most dot's on every tree, and the layout and drawing of a 150-node
 tree within 20 ms of CPU. Figures only: nothing here fails. Needs Debian's `graphviz`
 (`.ci/setup --bench` installs it); the site itself never uses it.
+
+`--against REV` skips dot and sets the layout of the working tree beside the layout as it was
+at git revision REV: crossings and CPU time on every tree, the two timed in turn, call by
+call, so both see the same load on a shared machine. `--profile` adds a cProfile of the
+layout and drawing of a converging 150-node tree (and also skips dot).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import importlib.util
+import io
 import itertools
 import math
 import os
+import pstats
 import random
 import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "hooks"), str(ROOT), str(ROOT / "tests" / "bench")]
@@ -275,12 +289,79 @@ def compare(tree: Tree, startup: float) -> dict[str, float]:
     }
 
 
+def layout_at(revision: str) -> ModuleType:
+    """hooks/trees/layout.py as it was at git `revision`, loaded as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", f"{revision}:hooks/trees/layout.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    name = "layout_at_" + "".join(c if c.isalnum() else "_" for c in revision)
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as file:
+        file.write(source)
+    spec = importlib.util.spec_from_file_location(name, file.name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    Path(file.name).unlink()
+    return module
+
+
+def side_by_side(trees: list[Tree], layouts: dict[str, Callable[[Tree], Layout]]) -> None:
+    """Crossings and best CPU time of each layout on each tree, the layouts called in turn."""
+    names = list(layouts)
+    print(f"{'tree':<26}{'nodes':>6}" + "".join(f"{name[:14]:>16}" for name in names))
+    print(f"{'':<32}" + "crossings, ms".rjust(16) * len(names))
+    for tree in trees:
+        best = dict.fromkeys(names, float("inf"))
+        charts: dict[str, Layout] = {}
+        for _ in range(9 if len(tree.nodes) >= 100 else 5):
+            for name in names:
+                started = time.process_time()
+                charts[name] = layouts[name](tree)
+                best[name] = min(best[name], time.process_time() - started)
+        cells = "".join(
+            f"{crossings(our_edges(charts[name])):>8}{best[name] * 1000:>8.1f}" for name in names
+        )
+        print(f"{tree.id[:25]:<26}{len(tree.nodes):>6}{cells}")
+
+
+def profile(tree: Tree) -> str:
+    """The heaviest functions of the layout and drawing of `tree`, by their own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        chart = layout(tree)
+        render_tree(tree, chart, markdown=_markdown_field, read_link=_read_link)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Compare our drawings with dot's on the handbook's trees and a synthetic set."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="20,50,100,150", help="synthetic tree sizes")
     parser.add_argument("--seeds", type=int, default=3, help="synthetic trees per size")
+    parser.add_argument("--against", metavar="REV", help="our layout beside its state at REV")
+    parser.add_argument("--profile", action="store_true", help="profile a 150-node tree")
     args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    synthetic = [converging_tree(size, seed) for size in sizes for seed in range(1, args.seeds + 1)]
+    if args.against:
+        side_by_side(
+            [*handbook_trees(), *synthetic],
+            {args.against: layout_at(args.against).layout, "working tree": layout},
+        )
+    if args.profile:
+        print("\nLayout and drawing of a converging 150-node tree, five times:")
+        print(profile(converging_tree(150, 1)))
+    if args.against or args.profile:
+        return 0
     if shutil.which("dot") is None:
         print("dot is not installed: run .ci/setup --bench (it installs Debian's graphviz)")
         return 1
@@ -288,12 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     version = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
     print(f"{version}; dot's start-up ({startup * 1000:.1f} ms CPU) is taken off its times\n")
     trees = [("handbook", tree) for tree in handbook_trees()]
-    sizes = [int(size) for size in args.sizes.split(",")]
-    trees += [
-        ("synthetic", converging_tree(size, seed))
-        for size in sizes
-        for seed in range(1, args.seeds + 1)
-    ]
+    trees += [("synthetic", tree) for tree in synthetic]
     header = (
         f"{'tree':<26}{'nodes':>6}{'crossings':>14}{'edge length px':>20}"
         f"{'area kpx²':>16}{'CPU ms':>16}"
