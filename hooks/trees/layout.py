@@ -475,8 +475,17 @@ def _untangle(
                     keys[vertex] = position[vertex]
                 elif len(spots) % 2:
                     keys[vertex] = spots[len(spots) // 2]
-                else:
-                    keys[vertex] = (spots[len(spots) // 2 - 1] + spots[len(spots) // 2]) / 2
+                elif len(spots) == 2:
+                    keys[vertex] = (spots[0] + spots[1]) / 2
+                else:  # dot's weighted median: nearer the side where the ends bunch
+                    middle = len(spots) // 2
+                    left = spots[middle - 1] - spots[0]
+                    right = spots[-1] - spots[middle]
+                    keys[vertex] = (
+                        (spots[middle - 1] * right + spots[middle] * left) / (left + right)
+                        if left + right
+                        else (spots[middle - 1] + spots[middle]) / 2
+                    )
             row.sort(key=keys.__getitem__)
             for i, vertex in enumerate(row):
                 position[vertex] = i
