@@ -182,3 +182,19 @@ def test_a_fence_read_as_a_tree_that_markdown_shows_as_code_gets_a_message():
         "is read as part of an indented code block): indent it like the text around it"
     ]
     assert confirmed.links == [] and list(site.trees()) == []
+
+
+def test_a_near_miss_or_hidden_copy_of_a_tree_never_takes_the_tree_s_place(build_site):
+    tree = TREE.format(id="twin")
+    wide = tree.replace("```decision-tree", "```decision-tree {.wide}", 1)
+    page = "<!--\n" + tree + "\n-->\n\n" + wide + "\n\nThe real one:\n\n" + tree
+    built = build(build_site, page, strict=False)
+    assert built.messages == [
+        "docs/index.md:34:1: '```decision-tree {.wide}' is not a decision tree (a tree fence "
+        "takes no {attributes}), so it is shown as code: write '```decision-tree' alone to draw "
+        "a tree, or another info string such as 'yaml' to show code"
+    ]
+    html = built.html()
+    assert html.count('class="dt" id="tree-twin"') == 1
+    assert html.index("The real one:") < html.index('class="dt" id="tree-twin"')
+    assert "dt-slot" not in html

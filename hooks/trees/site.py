@@ -69,7 +69,7 @@ class TreeSite:
     display_path: Callable[[str], str]
     slots: dict[str, list[Slot]] = field(default_factory=dict)
     # Per page being rendered: its tree fences in page order, for `fence_html`.
-    _queue: dict[str, list[Slot]] = field(default_factory=dict, repr=False)
+    _queue: dict[str, list[tuple[str, Slot | None]]] = field(default_factory=dict, repr=False)
 
     def read_page(
         self, markdown: str, page: str, line_offset: int = 0, blocks: Blocks | None = None
@@ -103,7 +103,7 @@ class TreeSite:
                 )
             )
         slots = self.slots.setdefault(page, [])
-        queue = self._queue.setdefault(page, [])
+        by_start: dict[int, Slot] = {}
         for fence in tree_fences(blocks):
             if fence.shown == "text" and fence.closed:
                 continue
@@ -115,8 +115,7 @@ class TreeSite:
                 result.problems.extend(problems)
                 continue
             predicted = fence.shown == "fence"
-            slot = Slot(tree, problems, fence, reported=predicted)
-            queue.append(slot)
+            slot = by_start[fence.start] = Slot(tree, problems, fence, reported=predicted)
             if predicted:
                 result.problems.extend(problems)
                 slots.append(slot)
@@ -125,6 +124,13 @@ class TreeSite:
                     result.links.extend(links)
                     result.rules.extend(rules)
                     result.anchors.update(tree_anchors(tree))
+        # Every fence superfences will hand to `fence_html`, in page order: the trees, and
+        # those that only name the language (```decision-tree {.wide}) or that a comment hides.
+        self._queue.setdefault(page, []).extend(
+            (fence.source, by_start.get(fence.start))
+            for fence in blocks.fences
+            if fence.lang == INFO and fence.shown != "text"
+        )
         return result
 
     def fence_html(self, page: str, source: str) -> str | None:
@@ -134,10 +140,11 @@ class TreeSite:
         Called by pymdownx.superfences, in page order, with the fence's body.
         """
         queue = self._queue.get(page, [])
-        for number, slot in enumerate(queue):
-            assert slot.fence is not None
-            if slot.fence.source == source:
+        for number, (text, slot) in enumerate(queue):
+            if text == source:
                 del queue[: number + 1]
+                if slot is None:
+                    return None
                 slots = self.slots.setdefault(page, [])
                 if slot not in slots:
                     slots.append(slot)
