@@ -70,7 +70,7 @@ SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 TIGHTEN_ROUNDS = 8  # passes that move nodes to shorten edges; most trees settle in two
 UNTANGLE_ROUNDS = 24  # at most, alternating down and up, as dot's MaxIter
 PATIENCE, PATIENT_SIZE = 4, 400  # rounds without fewer crossings that end the untangling
-MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 1_200  # first orders: more on small graphs
+MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 600  # first orders: more on small graphs
 TRANSPOSE_ROUNDS = 4  # passes of neighbour swaps after each of those
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
