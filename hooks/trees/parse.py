@@ -949,7 +949,7 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
             "(write '' for a ' inside single quotes)"
         )
     if "unknown escape" in problem:
-        return mark, (
+        return _back_to(mark, line, "\\"), (
             "an unknown escape after '\\' in double quotes: write '\\\\' for a backslash, "
             "or use single quotes"
         )
@@ -959,7 +959,7 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
             "or line this key up with the keys above it"
         )
     if "alphabetic or numeric character" in problem:
-        return mark, (
+        return _back_to(mark, line, "&*!"), (
             "'&', '*' and '!' start YAML anchors, aliases and tags, which a tree does not "
             "use: put text that starts with them in quotes"
         )
@@ -1003,6 +1003,16 @@ def _explain(error: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark, str]:
         return mark, "unexpected text after the end of the tree: remove it, or indent it"
     where = f" ({context})" if context else ""
     return mark, f"the YAML does not parse: {problem}{where}; check this line and the one above"
+
+
+def _back_to(mark: yaml.Mark, line: str, signs: str) -> yaml.Mark:
+    """`mark`, or the character before it when that is one of `signs`: a parser may mark the
+    character after the sign a message is about ('\\q', '&x'), and LibYAML and PyYAML differ."""
+    before = line[mark.column - 1] if 0 < mark.column <= len(line) else ""
+    at = line[mark.column] if mark.column < len(line) else ""
+    if before and before in signs and not (at and at in signs):
+        return yaml.Mark(mark.name, mark.index - 1, mark.line, mark.column - 1, None, None)
+    return mark
 
 
 def _past_nesting_limit(text: str, mark: yaml.Mark) -> yaml.Mark:
