@@ -33,7 +33,7 @@ import yaml
 
 from links.site import LinkSite
 from pages import page_url, read_source
-from problems import Problem
+from problems import Problem, page_path
 from trees.site import TreeSite
 
 _ARTICLE = re.compile(r"<article\b.*</article>", re.S)
@@ -56,7 +56,7 @@ def check(config: Config, site: Path) -> list[Problem]:
     """Every tree and link problem of the handbook whose built site is `site`."""
     root = config.path.parent
     docs = root / config.docs_dir
-    trees = TreeSite(display_path=lambda page: f"docs/{page}")  # as the hooks name pages
+    trees = TreeSite()
     links = LinkSite()
     problems: list[Problem] = []
     pages: dict[str, str] = {}
@@ -72,7 +72,7 @@ def check(config: Config, site: Path) -> list[Problem]:
         except UnicodeDecodeError as error:
             where = f"byte {error.start + 1}"
             problems.append(
-                Problem(f"docs/{page}", 1, 1, f"not UTF-8 text ({where}): save it as UTF-8")
+                Problem(page_path(page), 1, 1, f"not UTF-8 text ({where}): save it as UTF-8")
             )
             continue
         links.read_page(source.markdown, page, source.line_offset)

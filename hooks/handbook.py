@@ -40,7 +40,7 @@ class _Build:
 
     def __init__(self) -> None:
         self.links = LinkSite()
-        self.trees = TreeSite(display_path=lambda page: f"docs/{page}")
+        self.trees = TreeSite()
         self.reading: str | None = None  # the page Python-Markdown is rendering
         self.page: str | None = None  # the page whose events are running
         self.seen: set[str] = set()  # pages this build rendered

@@ -11,6 +11,14 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+CONFIG = "mkdocs.yml"
+
+
+def page_path(page: str) -> str:
+    """A page under docs/ (or mkdocs.yml itself) as every message names it: the one place
+    where a message's path is formatted."""
+    return page if page == CONFIG else f"docs/{page}"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

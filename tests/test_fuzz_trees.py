@@ -273,7 +273,7 @@ def pages(draw: st.DrawFn, body: str) -> tuple[str, int]:
 def run(page: str) -> tuple[Fence, Tree | None, list]:
     """The one fence of `page` through `load_tree`."""
     (fence,) = find_fences(page)
-    tree, problems = load_tree(fence, "fit/t.md", "docs/fit/t.md")
+    tree, problems = load_tree(fence, "fit/t.md")
     return fence, tree, problems
 
 
@@ -542,7 +542,7 @@ def test_any_yaml_gives_a_tree_or_problems_inside_its_fence_and_never_an_excepti
     fences = find_fences(page)
     # Noise may hold a line that closes the fence early, or a second fence; each is checked.
     for fence in fences:
-        tree, problems = load_tree(fence, "fit/t.md", "docs/fit/t.md")
+        tree, problems = load_tree(fence, "fit/t.md")
         if tree is None:
             assert_inside(problems, fence)
         else:

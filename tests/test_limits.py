@@ -131,7 +131,7 @@ def nested(levels: int) -> str:
 def load(body: str) -> tuple[object, list[str]]:
     """The tree (or None) and every message, for a page holding `body` in one fence."""
     (fence,) = find_fences(f"```decision-tree\n{body}```\n")
-    loaded, problems = load_tree(fence, "t.md", "docs/t.md")
+    loaded, problems = load_tree(fence, "t.md")
     return loaded, [str(problem) for problem in problems]
 
 

@@ -191,7 +191,7 @@ def test_a_tree_message_points_at_what_it_names(page, expected, libyaml, monkeyp
     if not libyaml:
         monkeypatch.setattr(parse, "_Parser", parse.PurePythonParser)
     text, line, col = marked(page)
-    found = TreeSite(display_path=lambda name: f"docs/{name}").read_page(text, "fit/t.md")
+    found = TreeSite().read_page(text, "fit/t.md")
     assert [str(problem) for problem in found.problems] == [
         f"docs/fit/t.md:{line}:{col}: {expected}"
     ]

@@ -215,7 +215,7 @@ def test_same_tree_id_on_two_pages_or_twice_on_one_is_reported_at_the_later_one(
         tree("fit/a.md", "other", 60),
         tree("fit/a.md", "take-on", 90),
     ]
-    problems = check_site_trees(trees, lambda page: f"docs/{page}")
+    problems = check_site_trees(trees)
     assert [str(problem) for problem in problems] == [
         (
             "docs/fit/b.md:40:1: id: the tree id 'take-on' is already used by the tree at "
@@ -237,4 +237,4 @@ def test_same_tree_id_on_two_pages_or_twice_on_one_is_reported_at_the_later_one(
 
 def test_distinct_tree_ids_pass():
     trees = [tree("a.md", "one", 1), tree("a.md", "two", 30), tree("b.md", "three", 1)]
-    assert check_site_trees(trees, str) == []
+    assert check_site_trees(trees) == []

@@ -69,7 +69,7 @@ def test_examples_reach_the_model_exactly_as_typed():
     expect: stop
 """
     )
-    tree, problems = load_tree(fence_of(body), "fit/t.md", P)
+    tree, problems = load_tree(fence_of(body), "fit/t.md")
     assert problems == []
     assert tree is not None
     assert tree.examples == (
@@ -93,7 +93,7 @@ def test_examples_reach_the_model_exactly_as_typed():
 
 def test_a_tree_without_examples_has_none():
     body = TREE.removesuffix("examples:\n")
-    tree, problems = load_tree(fence_of(body), "fit/t.md", P)
+    tree, problems = load_tree(fence_of(body), "fit/t.md")
     assert problems == [] and tree is not None and tree.examples == ()
 
 
@@ -378,7 +378,7 @@ def test_random_walks_written_as_examples_check_out_and_walk_back_the_same(data)
     chosen = data.draw(st.lists(walks(spec), min_size=1, max_size=4))
     styles = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=8))
     examples = [(f"Situation {n}", labels, end) for n, (labels, end) in enumerate(chosen)]
-    tree, problems = load_tree(fence_of(spec.yaml + examples_yaml(examples, styles)), "t.md", P)
+    tree, problems = load_tree(fence_of(spec.yaml + examples_yaml(examples, styles)), "fit/t.md")
     assert problems == []
     assert tree is not None
     for example, (_, labels, end) in zip(tree.examples, examples, strict=True):
@@ -396,7 +396,7 @@ def test_an_example_expecting_another_outcome_is_reported_at_its_expect(data):
     wrong = data.draw(st.sampled_from(outcomes))
     body = spec.yaml + examples_yaml([("S", labels, wrong)], [0])
     expect_line = 10 + body.count("\n")  # the last line of the fence body
-    problems = load_tree(fence_of(body), "t.md", P)[1]
+    problems = load_tree(fence_of(body), "fit/t.md")[1]
     if wrong == end:
         assert problems == []
     else:

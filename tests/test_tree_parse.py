@@ -79,7 +79,7 @@ def fence_of(body: str, line: int = 10, indent: str = "") -> Fence:
 
 def messages(body: str, line: int = 10, indent: str = "") -> list[str]:
     """Every message for `body` as the writer reads it."""
-    _, problems = load_tree(fence_of(body, line, indent), "fit/t.md", "docs/fit/t.md")
+    _, problems = load_tree(fence_of(body, line, indent), "fit/t.md")
     return [str(problem) for problem in problems]
 
 
@@ -900,7 +900,7 @@ nodes:
 
 def test_valid_tree_keeps_every_text_exactly_as_typed():
     # The list item puts the fence at column 5: every column below includes that indent.
-    tree, problems = load_tree(fence_of(VALID, 20, "    "), "fit/t.md", "docs/fit/t.md")
+    tree, problems = load_tree(fence_of(VALID, 20, "    "), "fit/t.md")
     assert problems == []
     assert tree == Tree(
         id="take-on",
@@ -952,7 +952,7 @@ def test_valid_tree_keeps_every_text_exactly_as_typed():
 
 def test_several_problems_are_reported_at_once_in_page_order():
     body = edit("title: T", "title:", "verdict: go", "verdict: maybe", "next: stop", "next: sotp")
-    _, problems = load_tree(fence_of(body), "fit/t.md", "docs/fit/t.md")
+    _, problems = load_tree(fence_of(body), "fit/t.md")
     assert problems == [
         Problem("docs/fit/t.md", 12, 1, "the title is empty: write it after the ':'", "title"),
         Problem(
@@ -973,7 +973,7 @@ def test_several_problems_are_reported_at_once_in_page_order():
 
 
 def test_tree_with_problems_is_not_returned():
-    tree, problems = load_tree(fence_of(edit("verdict: go", "verdict: maybe")), "fit/t.md", "d")
+    tree, problems = load_tree(fence_of(edit("verdict: go", "verdict: maybe")), "fit/t.md")
     assert tree is None
     assert len(problems) == 1
 
@@ -981,7 +981,7 @@ def test_tree_with_problems_is_not_returned():
 def test_unclosed_fence_is_reported_and_its_tree_still_read():
     page = "Intro\n\n```decision-tree\n" + edit("verdict: go", "verdict: maybe")
     (fence,) = find_fences(page)
-    assert [str(p) for p in load_tree(fence, "fit/t.md", "docs/fit/t.md")[1]] == [
+    assert [str(p) for p in load_tree(fence, "fit/t.md")[1]] == [
         (
             "docs/fit/t.md:3:1: this ```decision-tree fence is never closed, so the tree "
             "runs to the end of the page: add a line with ``` after the tree"
@@ -1060,6 +1060,6 @@ def test_huge_or_deep_tree_fails_fast_with_the_limit(body, expected):
 
 
 def test_a_single_read_link_needs_no_list():
-    tree, problems = load_tree(fence_of(edit("read: [a.md]", "read: a.md")), "fit/t.md", "d")
+    tree, problems = load_tree(fence_of(edit("read: [a.md]", "read: a.md")), "fit/t.md")
     assert problems == []
     assert tree.nodes["go"].read == (ReadLink("a.md", Pos(25, 11)),)

@@ -163,7 +163,7 @@ def test_a_tree_of_more_than_100_paths_gets_the_count_and_the_first_100(docs, ca
 def test_counting_does_not_walk_every_path():
     """The deepest tree allowed, 2**25 paths, is counted at once."""
     (fence,) = find_fences(chain(25))
-    tree, problems = load_tree(fence, "wide.md", "docs/wide.md")
+    tree, problems = load_tree(fence, "wide.md")
     assert problems == [] and tree is not None
     assert paths.count_paths(tree) == 2**25
 

@@ -173,7 +173,7 @@ def test_links_to_tree_anchors_resolve_against_the_drawn_page(build_site):
 def test_a_fence_read_as_a_tree_that_markdown_shows_as_code_gets_a_message():
     # The scanner and Markdown agree on every page the property test generates; should they
     # ever part, the page's HTML decides, and the writer is told.
-    site = TreeSite(display_path=lambda page: f"docs/{page}")
+    site = TreeSite()
     found = site.read_page("# Page\n\n" + TREE.format(id="odd") + "\n", "odd.md")
     assert found.problems == []
     confirmed = site.confirm("odd.md", "<pre><code>```decision-tree\nid: odd</code></pre>")

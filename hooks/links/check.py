@@ -21,7 +21,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from links.index import SiteIndex, build_index, normal_url
 from links.model import BackLinkRule, Link
-from problems import Problem, closest, did_you_mean
+from problems import Problem, closest, did_you_mean, page_path
 
 _JAVASCRIPT = re.compile(r"^[\s\x00-\x1f]*javascript:", re.I)
 _ABSOLUTE = "absolute links break on another host; write a relative link to the .md file"
@@ -29,8 +29,7 @@ _ABSOLUTE = "absolute links break on another host; write a relative link to the 
 
 def _where(link: Link) -> tuple[str, int, int]:
     """The file as the writer knows it, and the place in it."""
-    path = link.source if link.source == "mkdocs.yml" else f"docs/{link.source}"
-    return path, link.line, link.col
+    return page_path(link.source), link.line, link.col
 
 
 def _broken(link: Link, what: str) -> Problem:
@@ -310,7 +309,7 @@ def _orphans(
                 queue.append(target)
     return sorted(
         Problem(
-            f"docs/{page}",
+            page_path(page),
             1,
             1,
             "no page links here and it is not in the nav: add it to `nav` in mkdocs.yml "

@@ -17,7 +17,7 @@ from links.collect import collect_links, collect_nav_links
 from links.index import anchors_in, build_index
 from links.model import BackLinkRule, Link
 from markdown_blocks import Blocks
-from problems import Problem
+from problems import Problem, page_path
 
 if TYPE_CHECKING:  # hooks/check.py runs without MkDocs
     from mkdocs.config.defaults import MkDocsConfig
@@ -47,7 +47,7 @@ class LinkSite:
             if link.kind != "html" and not _splits(link.target):
                 fatal.append(
                     Problem(
-                        f"docs/{page}",
+                        page_path(page),
                         link.line,
                         link.col,
                         f"broken link '{link.target}': it is not a valid URL; check its "

@@ -27,7 +27,7 @@ from links.collect import collect_links, mask_code
 from links.index import START_TAG
 from links.model import Link
 from markdown_blocks import Blocks
-from problems import Problem
+from problems import Problem, page_path
 
 _TAG = re.compile(START_TAG)
 _ATTRIBUTE = re.compile(r"""\s+([^\s"'<>=/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -101,7 +101,7 @@ def find_unsafe_html(
     problems = []
     for offset, message in sorted(found):
         line, col = _place(text, offset)
-        problems.append(Problem(f"docs/{source}", line, col, message))
+        problems.append(Problem(page_path(source), line, col, message))
     return problems
 
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from problems import Problem, did_you_mean
+from problems import Problem, did_you_mean, page_path
 from trees.model import ExampleAnswer, Outcome, Pos, Question, Tree
 from trees.model import Node as TreeNode
 
@@ -172,11 +172,8 @@ def check_tree(start: str, start_pos: Pos, steps: Sequence[Step], path: str) -> 
     return problems
 
 
-def check_site_trees(trees: list[Tree], display_path: Callable[[str], str]) -> list[Problem]:
-    """Report every tree whose id an earlier tree already uses (ids appear in web addresses).
-
-    `display_path` turns a page under docs/ into the path a message shows.
-    """
+def check_site_trees(trees: list[Tree]) -> list[Problem]:
+    """Report every tree whose id an earlier tree already uses (ids appear in web addresses)."""
     problems = []
     first: dict[str, Tree] = {}
     for tree in trees:
@@ -186,11 +183,11 @@ def check_site_trees(trees: list[Tree], display_path: Callable[[str], str]) -> l
         here, there = tree.id_pos or tree.pos, earlier.id_pos or earlier.pos
         problems.append(
             Problem(
-                display_path(tree.page),
+                page_path(tree.page),
                 here.line,
                 here.col,
                 f"the tree id '{tree.id}' is already used by the tree at "
-                f"{display_path(earlier.page)}:{there.line}; tree ids appear in web "
+                f"{page_path(earlier.page)}:{there.line}; tree ids appear in web "
                 "addresses, so each must be unique across the site: rename one of them",
                 "id",
             )

@@ -86,12 +86,9 @@ class TreeExtension(Extension):
         md.postprocessors.register(_Draw(md, self), "decision_tree", 1)
 
     def reset(self) -> None:
-        self.trees = TreeSite(display_path=self._display_path)
+        self.trees = TreeSite()
         self.page = ""
         self.rendered = False  # whether the postprocessors now see the whole page
-
-    def _display_path(self, page: str) -> str:
-        return f"docs/{page}"  # as every message of the hooks names a page
 
     def fence(self, source: str, language: str, class_name: str, options, md, **kwargs) -> str:
         """pymdownx.superfences' formatter for ```decision-tree: the tree's placeholder, or

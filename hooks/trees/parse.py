@@ -32,7 +32,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner
 
-from problems import Problem, did_you_mean
+from problems import Problem, did_you_mean, page_path
 from trees import check
 from trees.fences import INFO, Fence
 from trees.model import (
@@ -108,12 +108,12 @@ class _Refused(Exception):
         self.message = message
 
 
-def load_tree(fence: Fence, page: str, display_path: str) -> tuple[Tree | None, list[Problem]]:
-    """Parse and check one fence of `page` (path under docs/); messages name `display_path`.
+def load_tree(fence: Fence, page: str) -> tuple[Tree | None, list[Problem]]:
+    """Parse and check one fence of `page` (path under docs/).
 
     Returns the `Tree` and no problems, or None and every problem found, in page order.
     """
-    reader = _TreeReader(fence, display_path)
+    reader = _TreeReader(fence, page_path(page))
     if not fence.closed:
         reader.report_at(
             Pos(fence.line, fence.body_col),
@@ -129,9 +129,9 @@ def load_tree(fence: Fence, page: str, display_path: str) -> tuple[Tree | None, 
 class _TreeReader:
     """Turns one fence's YAML into model objects, collecting a `Problem` per mistake."""
 
-    def __init__(self, fence: Fence, display_path: str) -> None:
+    def __init__(self, fence: Fence, path: str) -> None:
         self.fence = fence
-        self.path = display_path
+        self.path = path  # as messages name the page
         self.problems: list[Problem] = []
 
     # -- positions and problems ------------------------------------------------------------

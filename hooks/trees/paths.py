@@ -20,7 +20,7 @@ import argparse
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `trees`, `links` and `problems` importable
@@ -29,7 +29,7 @@ if __package__ in (None, ""):  # run as a script: make `trees`, `links` and `pro
 from mkdocs.utils import meta
 
 from links.collect import line_offset
-from problems import Problem
+from problems import Problem, page_path
 from trees.model import Outcome, Question, Tree
 from trees.site import TreeSite
 
@@ -52,13 +52,14 @@ def read_page(file: Path, docs: Path) -> PageReport:
     markdown, _ = meta.get_data(source)
     try:
         page = file.resolve().relative_to(docs.resolve()).as_posix()
-        shown = f"docs/{page}"
+        shown = page_path(page)
     except ValueError:  # a page outside docs/: named as given
         page = shown = file.as_posix()
-    site = TreeSite(display_path=lambda _: shown)
+    site = TreeSite()
     found = site.read_page(markdown, page, line_offset(source, markdown))
     trees = [slot.tree for slot in site.slots.get(page, []) if slot.tree is not None]
-    return PageReport(shown, trees, sorted(found.problems))
+    problems = [replace(problem, path=shown) for problem in found.problems]
+    return PageReport(shown, trees, sorted(problems))
 
 
 def count_paths(tree: Tree) -> int:

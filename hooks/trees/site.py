@@ -23,7 +23,7 @@ from links.collect import collect_links
 from links.index import anchors_in
 from links.model import BackLinkRule, Link
 from markdown_blocks import NEVER_CLOSED, Blocks, scan
-from problems import Problem
+from problems import Problem, page_path
 from trees.check import check_site_trees
 from trees.fences import INFO, Fence, near_misses, tree_fences
 from trees.layout import layout
@@ -66,7 +66,6 @@ class PageTrees:
 class TreeSite:
     """The trees of one build, by page (path under docs/)."""
 
-    display_path: Callable[[str], str]
     slots: dict[str, list[Slot]] = field(default_factory=dict)
     # Per page being rendered: its tree fences in page order, for `fence_html`.
     _queue: dict[str, list[tuple[str, Slot | None]]] = field(default_factory=dict, repr=False)
@@ -90,7 +89,7 @@ class TreeSite:
                 return PageTrees(markdown)
             blocks = scan(padded)
         result = PageTrees(markdown)
-        shown = self.display_path(page)
+        shown = page_path(page)
         for miss in near_misses(blocks):
             result.problems.append(
                 Problem(
@@ -110,7 +109,7 @@ class TreeSite:
             if fence.shown == "text" and fence.why != NEVER_CLOSED:
                 result.problems.append(_unfinished(fence, shown))
                 continue
-            tree, problems = load_tree(fence, page, shown)
+            tree, problems = load_tree(fence, page)
             if fence.shown == "text":  # never closed: Markdown shows it as text
                 result.problems.extend(problems)
                 continue
@@ -170,7 +169,7 @@ class TreeSite:
             slot.live = number in live
             if not slot.live:
                 if slot.reported and slot.fence is not None:
-                    result.problems.append(_shown_as_code(slot.fence, self.display_path(page)))
+                    result.problems.append(_shown_as_code(slot.fence, page_path(page)))
                 continue
             if not slot.reported:
                 result.problems.extend(slot.problems)
@@ -187,7 +186,7 @@ class TreeSite:
         pos = tree.id_pos or tree.pos
         return [
             Problem(
-                self.display_path(page),
+                page_path(page),
                 pos.line,
                 pos.col,
                 f"the tree's anchor '#{anchor}' is also the id of a heading or another element "
@@ -201,7 +200,7 @@ class TreeSite:
     def check(self, trees: Iterable[Tree] | None = None) -> list[Problem]:
         """Checks across pages: a tree id used twice on the site (among `trees`, in page
         order, when given: a dirty build adds those of pages it did not render)."""
-        return check_site_trees(list(self.trees() if trees is None else trees), self.display_path)
+        return check_site_trees(list(self.trees() if trees is None else trees))
 
     def trees(self) -> Iterator[Tree]:
         """Every tree that passed its own checks, page by page."""

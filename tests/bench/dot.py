@@ -75,7 +75,7 @@ def handbook_trees() -> list[Tree]:
     for path in sorted((ROOT / "docs").rglob("*.md")):
         page = path.relative_to(ROOT / "docs").as_posix()
         for fence in find_fences(path.read_text(encoding="utf-8")):
-            tree, _ = load_tree(fence, page, f"docs/{page}")
+            tree, _ = load_tree(fence, page)
             if tree is not None:
                 found.append(tree)
     return found

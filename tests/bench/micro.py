@@ -136,9 +136,7 @@ def bench_trees(sizes: list[int]) -> None:
             fence = found[0]
         tree = None
         if parse is not None and fence is not None:
-            seconds, (tree, problems) = timed(
-                lambda fence=fence: parse.load_tree(fence, TREE_PAGE, f"docs/{TREE_PAGE}")
-            )
+            seconds, (tree, problems) = timed(lambda fence=fence: parse.load_tree(fence, TREE_PAGE))
             cells["parse"] = _ms(seconds)
             if tree is None:
                 first = str(problems[0]) if problems else "no tree and no problem"
@@ -201,7 +199,7 @@ def bench_links(pages: int) -> None:
     # What a page looks like after the tree hook: fences replaced, tree links handed over.
     tree_links, tree_rules, tree_anchors = [], [], {}
     if site is not None:
-        trees = site.TreeSite(display_path=lambda page: f"docs/{page}")
+        trees = site.TreeSite()
         started = time.process_time()
         for page, body in bodies.items():
             offset = collect.line_offset(sources[page], body)
