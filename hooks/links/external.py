@@ -30,6 +30,7 @@ if __package__ in (None, ""):  # run as a script: make `links` and `problems` im
 from links.collect import collect_links
 from links.model import Link
 from markdown_blocks import scan
+from problems import page_path
 from trees.fences import INFO
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,7 +159,7 @@ def check_urls(
 
 
 def _where(link: Link) -> str:
-    return f"docs/{link.source}:{link.line}:{link.col}"
+    return f"{page_path(link.source)}:{link.line}:{link.col}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
