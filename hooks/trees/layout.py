@@ -437,7 +437,20 @@ def _fewest_crossings(
             best, fewest = found, crossed
         if not fewest:
             break
-    return best
+    return _as_written(best, succs)
+
+
+def _as_written(rows: list[list[int]], succs: list[list[int]]) -> list[list[int]]:
+    """`rows`, or all of them mirrored, which crosses exactly as often: whichever shows more
+    questions' answers left to right in the order they are written (a vertex's `succs` are
+    in that order), so a search that found its best from a walk taking answers last to first
+    does not leave the chart reading backwards."""
+    position = _positions(rows, len(succs))
+    forwards = 0
+    for after in succs:
+        for a, b in itertools.combinations(after, 2):
+            forwards += (position[a] < position[b]) - (position[a] > position[b])
+    return rows if forwards >= 0 else [row[::-1] for row in rows]
 
 
 def _untangle(
