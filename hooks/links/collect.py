@@ -234,10 +234,14 @@ def line_offset(source: str, markdown: str) -> int:
 # ---------------------------------------------------------------- the nav
 
 
+# LibYAML composes a long nav about forty times faster, with the same lines and columns.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def collect_nav_links(config_text: str) -> list[Link]:
     """The page paths of mkdocs.yml's `nav:`, each with its place; URLs are left out."""
     try:
-        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(config_text, Loader=_LOADER)
     except yaml.YAMLError:
         return []  # MkDocs itself reports a config file that does not parse
     if not isinstance(root, yaml.MappingNode):

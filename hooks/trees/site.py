@@ -213,7 +213,9 @@ class TreeSite:
         """Draw the trees into the rendered content of every page that holds one; return
         those pages' final HTML, whose ids are the anchors links to them may name."""
         drawn = {}
-        for src, file in ((src, files.get_file_from_path(src)) for src in self.slots):
+        # Most pages hold no tree: their HTML and its ids are as Markdown rendered them.
+        pages = (src for src, slots in self.slots.items() if slots)
+        for src, file in ((src, files.get_file_from_path(src)) for src in pages):
             if file is not None and file.page is not None and file.page.content is not None:
                 draw = fields.for_page(file.page)
                 draw.prepare(
