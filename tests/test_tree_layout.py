@@ -411,6 +411,38 @@ def test_a_question_sits_just_above_the_answers_it_leads_to_not_just_below_its_o
     }  # fmt: skip
 
 
+def test_a_tree_untangled_from_answers_taken_last_to_first_still_reads_as_written() -> None:
+    # The handbook's customer-right: the edge from "whose" to "red-line" runs past "facts"
+    # and "heard", and only a first order met walking answers last to first lets it in
+    # without a crossing; the chart is then mirrored so the answers read as written.
+    mirrored = tree(
+        "mirrored",
+        "Insisting",
+        question("insisting", "On what?", ("Product", "product"), ("Service", "service"),
+                 ("Fact", "whose")),
+        question("whose", "Whose call?", ("Ours", "facts"), ("Theirs", "red-line")),
+        question("facts", "Checked?", ("Back us", "heard"), ("Back them", "right"),
+                 ("Unclear", "unclear"), ("Not yet", "check")),
+        question("heard", "Heard us?", ("No", "educate"), ("Accept", "red-line"),
+                 ("Still want", "pattern")),
+        question("red-line", "Red line?", ("No", "their-call"), ("Yes", "refuse")),
+        question("pattern", "Pattern?", ("One", "hold"), ("Pattern", "not-customer")),
+        *(outcome(node, node.title(), "caution")
+          for node in ("product", "service", "right", "unclear", "check", "educate",
+                       "their-call", "refuse", "hold", "not-customer")),
+    )  # fmt: skip
+    drawn = layout(mirrored)
+    lines = [list(itertools.pairwise(edge.points)) for edge in drawn.edges]
+    crossing = [
+        (drawn.edges[i].source, drawn.edges[i].answer, drawn.edges[j].source, drawn.edges[j].answer)
+        for i, j in itertools.combinations(range(len(lines)), 2)
+        if any(_segments_cross(*s, *t) for s in lines[i] for t in lines[j])
+    ]
+    assert crossing == []
+    first_answers = sorted(("product", "service", "whose"), key=lambda n: drawn.boxes[n].x)
+    assert first_answers == ["product", "service", "whose"]
+
+
 def test_layout_is_the_same_for_the_same_tree() -> None:
     assert layout(CASES["converging"]) == layout(CASES["converging"])
 
