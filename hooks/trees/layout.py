@@ -69,8 +69,10 @@ SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 TIGHTEN_ROUNDS = 8  # passes that move nodes to shorten edges; most trees settle in two
 UNTANGLE_ROUNDS = 24  # at most, alternating down and up, as dot's MaxIter
-PATIENCE, PATIENT_SIZE = 4, 400  # rounds without fewer crossings that end the untangling
-MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 600  # first orders: more on small graphs
+# Rounds in a row without fewer crossings that end the untangling: more on charts of up to
+# PATIENT_SIZE vertices (boxes, labels and the points long lines pass through).
+PATIENCE, PATIENT_SIZE, HASTE = 4, 400, 2
+MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 600  # first orders: START_BUDGET // vertices
 TRANSPOSE_ROUNDS = 4  # passes of neighbour swaps after each of those
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
@@ -429,7 +431,7 @@ def _fewest_crossings(
         for seed in range(MAX_STARTS - len(firsts))
     ]
     starts = max(MIN_STARTS, min(MAX_STARTS, START_BUDGET // len(preds)))
-    patience = PATIENCE if len(preds) <= PATIENT_SIZE else 2
+    patience = PATIENCE if len(preds) <= PATIENT_SIZE else HASTE
     best, fewest = rows, math.inf
     for first in firsts[:starts]:
         found, crossed = _untangle(first(), preds, succs, single_pred, single_succ, patience)
