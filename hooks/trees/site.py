@@ -49,6 +49,14 @@ class Slot:
     fence: Fence | None = None
     reported: bool = True  # its problems went out when the page was read
     live: bool | None = None  # whether its placeholder is in the page; None: not rendered yet
+    _links: tuple[list[Link], list[BackLinkRule]] | None = field(default=None, repr=False)
+
+    def links(self) -> tuple[list[Link], list[BackLinkRule]]:
+        """The tree's links and back-link rules, read once though a page is read and then
+        confirmed."""
+        if self._links is None:
+            self._links = tree_links(self.tree) if self.tree is not None else ([], [])
+        return self._links
 
 
 @dataclass
@@ -119,7 +127,7 @@ class TreeSite:
                 result.problems.extend(problems)
                 slots.append(slot)
                 if tree is not None:
-                    links, rules = tree_links(tree)
+                    links, rules = slot.links()
                     result.links.extend(links)
                     result.rules.extend(rules)
                     result.anchors.update(tree_anchors(tree))
@@ -175,7 +183,7 @@ class TreeSite:
                 result.problems.extend(slot.problems)
                 slot.reported = True
             if slot.tree is not None:
-                links, rules = tree_links(slot.tree)
+                links, rules = slot.links()
                 result.links.extend(links)
                 result.rules.extend(rules)
                 result.problems.extend(self._clashes(slot.tree, taken, page))
