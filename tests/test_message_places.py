@@ -16,39 +16,19 @@ import pytest
 
 from links.site import LinkSite
 from pages import page_url
+from tests.test_tree_parse import BASE
 from trees import parse
 from trees.site import TreeSite
 
 MARK = "‸"
 TESTS = Path(__file__).parent
 
-# A valid tree; rows change one thing in it. Line 1 of the YAML is line 4 of the page.
-TREE = """\
-id: t
-title: T
-start: q
-nodes:
-  q:
-    question: Q?
-    answers:
-      - label: "Yes"
-        next: go
-      - label: No
-        next: stop
-  go:
-    outcome: Go
-    verdict: go
-    read: [a.md]
-  stop:
-    outcome: Stop
-    verdict: decline
-    read: [b.md]
-"""
+# A valid tree (`BASE`); rows change one thing in it. Line 1 of the YAML is line 4 of the page.
 
 
 def tree_page(*pairs: str, opening: str = "```decision-tree") -> str:
-    """A page holding `TREE` with each (old, new) pair replaced once."""
-    body = TREE
+    """A page holding `BASE` with each (old, new) pair replaced once."""
+    body = BASE
     for old, new in zip(pairs[::2], pairs[1::2], strict=True):
         assert old in body, old
         body = body.replace(old, new, 1)
@@ -263,92 +243,62 @@ def test_a_link_message_points_at_the_link_s_target(files, expected):
 
 
 # Kinds whose exact place is asserted whole elsewhere: "file.py::test[row]".
+MISTAKES = "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
+EXAMPLES = "test_tree_examples.py::test_example_mistake_is_reported_at_the_entry_at_fault"
 ELSEWHERE = {
     # The tree reader (hooks/trees/parse.py), one row each in the mistakes table.
-    "tab character": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[tab]",
-    "quote never closed": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[unclosed-quote]",
-    "line not lined up": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[bad-indent]",
-    "no ':' after a key": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[missing-colon]",
-    "list not closed": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[unclosed-bracket]",
-    "mapping not closed": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[unclosed-brace]",
-    "sign cannot start a value": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[backtick]",
-    "text after a value": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[text-after-quote]",
-    "not key-value lines": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[top-list]",
-    "empty tree": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[empty]",
-    "missing and unknown key": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[missing-and-unknown]",
-    "unknown node key": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[unknown-node-key]",
-    "wrong type": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[wrong-type-title]",
-    "tree id not allowed (its value)": "test_tree_parse.py::"
-    "test_mistake_is_reported_with_place_and_fix[tree-id-bad]",
-    "node id not allowed": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[node-id-bad]",
-    "node id twice": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[dup-node]",
-    "key twice": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[dup-top-key]",
-    "YAML tag": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[tag]",
-    "YAML anchor": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[anchor]",
-    "YAML alias": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[alias]",
-    "merge key": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[merge]",
-    "second document": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[two-docs]",
-    "verdict not one of": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[verdict-maybe]",
-    "question and outcome": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[both]",
-    "neither question nor outcome": "test_tree_parse.py::"
-    "test_mistake_is_reported_with_place_and_fix[neither]",
-    "too few answers": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[one-answer]",
-    "too many answers": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[nine-answers]",
-    "label twice": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[dup-label]",
-    "empty text": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[empty-question]",
-    "read not a link": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[read-mapping]",
-    "unsafe read link": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[read-js]",
-    "start names no node": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[start-typo]",
-    "next names no node (its value)": "test_tree_parse.py::"
-    "test_mistake_is_reported_with_place_and_fix[next-typo]",
-    "unreachable node": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[unreachable]",
-    "answer leads round a loop": "test_tree_parse.py::"
-    "test_mistake_is_reported_with_place_and_fix[cycle]",
-    "no outcome reachable": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[dead-end]",
-    "text too long": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[long-title]",
-    "key not a plain word": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[complex-key]",
-    "verdict on a question": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix"
-    "[question-verdict]",
-    "nested too deep": "test_tree_parse.py::test_mistake_is_reported_with_place_and_fix[deep]",
+    "tab character": f"{MISTAKES}[tab]",
+    "quote never closed": f"{MISTAKES}[unclosed-quote]",
+    "line not lined up": f"{MISTAKES}[bad-indent]",
+    "no ':' after a key": f"{MISTAKES}[missing-colon]",
+    "list not closed": f"{MISTAKES}[unclosed-bracket]",
+    "mapping not closed": f"{MISTAKES}[unclosed-brace]",
+    "sign cannot start a value": f"{MISTAKES}[backtick]",
+    "text after a value": f"{MISTAKES}[text-after-quote]",
+    "not key-value lines": f"{MISTAKES}[top-list]",
+    "empty tree": f"{MISTAKES}[empty]",
+    "missing and unknown key": f"{MISTAKES}[missing-and-unknown]",
+    "unknown node key": f"{MISTAKES}[unknown-node-key]",
+    "wrong type": f"{MISTAKES}[wrong-type-title]",
+    "tree id not allowed (its value)": f"{MISTAKES}[tree-id-bad]",
+    "node id not allowed": f"{MISTAKES}[node-id-bad]",
+    "node id twice": f"{MISTAKES}[dup-node]",
+    "key twice": f"{MISTAKES}[dup-top-key]",
+    "YAML tag": f"{MISTAKES}[tag]",
+    "YAML anchor": f"{MISTAKES}[anchor]",
+    "YAML alias": f"{MISTAKES}[alias]",
+    "merge key": f"{MISTAKES}[merge]",
+    "second document": f"{MISTAKES}[two-docs]",
+    "verdict not one of": f"{MISTAKES}[verdict-maybe]",
+    "question and outcome": f"{MISTAKES}[both]",
+    "neither question nor outcome": f"{MISTAKES}[neither]",
+    "too few answers": f"{MISTAKES}[one-answer]",
+    "too many answers": f"{MISTAKES}[nine-answers]",
+    "label twice": f"{MISTAKES}[dup-label]",
+    "empty text": f"{MISTAKES}[empty-question]",
+    "read not a link": f"{MISTAKES}[read-mapping]",
+    "unsafe read link": f"{MISTAKES}[read-js]",
+    "start names no node": f"{MISTAKES}[start-typo]",
+    "next names no node (its value)": f"{MISTAKES}[next-typo]",
+    "unreachable node": f"{MISTAKES}[unreachable]",
+    "answer leads round a loop": f"{MISTAKES}[cycle]",
+    "no outcome reachable": f"{MISTAKES}[dead-end]",
+    "text too long": f"{MISTAKES}[long-title]",
+    "key not a plain word": f"{MISTAKES}[complex-key]",
+    "verdict on a question": f"{MISTAKES}[question-verdict]",
+    "nested too deep": f"{MISTAKES}[deep]",
     "fence never closed": "test_tree_parse.py::"
     "test_unclosed_fence_is_reported_and_its_tree_still_read",
     "too many nodes, fence too long, walk too deep": "test_tree_parse.py::"
     "test_huge_or_deep_tree_fails_fast_with_the_limit",
     # Worked examples (hooks/trees/parse.py and check.py).
-    "example label not offered": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[label-not-offered]",
-    "example answers run out": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[answers-run-out]",
-    "example answers left over": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[answers-left-over]",
-    "example reaches another outcome": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[other-outcome]",
-    "example expects no node": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[expect-no-node]",
-    "example expects a question": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[expect-question]",
-    "situation twice": "test_tree_examples.py::"
-    "test_example_mistake_is_reported_at_the_entry_at_fault[duplicate-situation]",
+    "example label not offered": f"{EXAMPLES}[label-not-offered]",
+    "example answers run out": f"{EXAMPLES}[answers-run-out]",
+    "example answers left over": f"{EXAMPLES}[answers-left-over]",
+    "example reaches another outcome": f"{EXAMPLES}[other-outcome]",
+    "example expects no node": f"{EXAMPLES}[expect-no-node]",
+    "example expects a question": f"{EXAMPLES}[expect-question]",
+    "situation twice": f"{EXAMPLES}[duplicate-situation]",
     "too many examples": "test_tree_examples.py::test_too_many_examples_names_the_limit",
     # Where a tree lives (hooks/trees/site.py, hooks/markdown_blocks.py).
     "near-miss info strings": "test_tree_places.py::"
