@@ -320,7 +320,8 @@ ELSEWHERE = {
     "no page, letter case, no anchor, no file, outside docs/, absolute, javascript:, raw "
     "HTML to a .md file": "test_links_site.py::"
     "test_ten_broken_links_are_all_reported_with_their_places",
-    "nothing published at a raw HTML link": "test_link_forms.py",
+    "nothing published at a raw HTML link": "test_link_forms.py::"
+    "test_a_broken_encoded_link_is_still_reported",
     "not UTF-8 (the file's first character)": "test_zensical.py::"
     "test_check_reports_a_page_that_is_not_utf8_instead_of_stopping",
     # HTML that runs code or calls out (hooks/security/unsafe.py), one row per kind.
