@@ -171,7 +171,11 @@ class Walker {
       url.hash = location.hash;
       history.replaceState(history.state, "", url.href);
     }
-    this.show(state, found.named);
+    // Material may reload this page for a link to one of its steps (the query differs), and
+    // its scroll tracking may rewrite the anchor meanwhile: the step shown before still has focus.
+    const refocused = linked?.id === this.tree.id && linked.key === key(state);
+    linked = null;
+    this.show(state, found.named || refocused);
     if (found.named && document.readyState !== "complete") {
       // The browser's own jump to the URL's anchor comes later and takes focus away.
       addEventListener("load", () => setTimeout(() => this.refocus()), { once: true });
@@ -180,7 +184,8 @@ class Walker {
 
   refocus() {
     const active = document.activeElement;
-    if (this.heading.isConnected && (!active || active === document.body)) this.heading.focus();
+    const idle = !active || active === document.body;
+    if (this.heading.isConnected && idle) this.heading.focus({ preventScroll: true });
   }
 
   button(label, cls, act, attrs = {}) {
@@ -203,6 +208,8 @@ class Walker {
     // A link to another anchor of the page (the table of contents, say) leaves the walk be.
     if (!mentioned && !popped) return;
     if (key(state) !== key(this.state)) this.show(state, true);
+    else this.refocus();
+    linked = { id: this.tree.id, key: key(state) };
   }
 
   chart(e) {
@@ -392,6 +399,8 @@ function legacyCopy(value) {
   return ok;
 }
 
+/** The step a link last showed, until the next walker starts: see the Walker constructor. */
+let linked = null;
 const restore = (popped) => walkers.forEach((w) => w.restore(popped));
 // A jump to an anchor fires popstate too (Material makes one after each in-page link); the
 // Navigation API tells a real back or forward apart. Without it, every popstate counts.
