@@ -396,18 +396,9 @@ class _TreeReader:
         labels: dict[str, tuple[int, ScalarNode]] = {}
         for index, item in enumerate(value.value):
             item_key = f"{key}[{index}]"
-            if not isinstance(item, MappingNode):
-                self.report(
-                    item,
-                    item_key,
-                    f"expected an answer's 'label:' and 'next:' lines but received "
-                    f"{_describe(item)}",
-                )
+            fields = self.item_fields(item, item_key, ANSWER_KEYS, "an answer", _MISSING)
+            if fields is None:
                 continue
-            fields = self.fields(item, item_key, ANSWER_KEYS, "an answer")
-            for name in ANSWER_KEYS:
-                if name not in fields:
-                    self.report(item, item_key, f"missing required key '{name}': {_MISSING[name]}")
             label = self.text(
                 fields.get("label"), f"{item_key}.label", "label", check.MAX_LABEL, check.WHY_LABEL
             )
@@ -463,20 +454,9 @@ class _TreeReader:
         situations: dict[str, tuple[int, int]] = {}
         for index, item in enumerate(value.value[: check.MAX_EXAMPLES]):
             key = f"examples[{index}]"
-            if not isinstance(item, MappingNode):
-                self.report(
-                    item,
-                    key,
-                    f"expected an example's 'situation:', 'answers:' and 'expect:' lines but "
-                    f"received {_describe(item)}",
-                )
+            fields = self.item_fields(item, key, EXAMPLE_KEYS, "an example", _MISSING_IN_EXAMPLE)
+            if fields is None:
                 continue
-            fields = self.fields(item, key, EXAMPLE_KEYS, "an example")
-            for name in EXAMPLE_KEYS:
-                if name not in fields:
-                    self.report(
-                        item, key, f"missing required key '{name}': {_MISSING_IN_EXAMPLE[name]}"
-                    )
             situation = self.text(
                 fields.get("situation"),
                 f"{key}.situation",
@@ -643,6 +623,22 @@ class _TreeReader:
         return tuple(links) if len(links) == len(items) else None
 
     # -- fields and values -----------------------------------------------------------------
+
+    def item_fields(
+        self, item: Node, key: str, keys: tuple[str, ...], what: str, missing: dict[str, str]
+    ) -> dict[str, tuple[ScalarNode, Node]] | None:
+        """A list item's known keys, every one of them required; None when it is no mapping."""
+        if not isinstance(item, MappingNode):
+            lines = " and ".join([", ".join(f"'{name}:'" for name in keys[:-1]), f"'{keys[-1]}:'"])
+            self.report(
+                item, key, f"expected {what}'s {lines} lines but received {_describe(item)}"
+            )
+            return None
+        fields = self.fields(item, key, keys, what)
+        for name in keys:
+            if name not in fields:
+                self.report(item, key, f"missing required key '{name}': {missing[name]}")
+        return fields
 
     def fields(
         self,
