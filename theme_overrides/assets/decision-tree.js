@@ -173,7 +173,8 @@ class Walker {
     }
     // Material may reload this page for a link to one of its steps (the query differs), and
     // its scroll tracking may rewrite the anchor meanwhile: the step shown before still has focus.
-    const refocused = linked?.id === this.tree.id && linked.key === key(state);
+    const refocused =
+      linked?.id === this.tree.id && linked.key === key(state) && performance.now() < linked.until;
     linked = null;
     this.show(state, found.named || refocused);
     if (found.named && document.readyState !== "complete") {
@@ -209,7 +210,9 @@ class Walker {
     if (!mentioned && !popped) return;
     if (key(state) !== key(this.state)) this.show(state, true);
     else this.refocus();
-    linked = { id: this.tree.id, key: key(state) };
+    if (mentioned && !popped) {
+      linked = { id: this.tree.id, key: key(state), until: performance.now() + 3000 };
+    }
   }
 
   chart(e) {
