@@ -43,7 +43,9 @@ class _Build:
         self.trees = TreeSite()
         self.reading: str | None = None  # the page Python-Markdown is rendering
         self.page: str | None = None  # the page whose events are running
-        self.seen: set[str] = set()  # pages this build rendered
+        # The pages this build rendered, each with its file's text as read once (MkDocs reads
+        # the file from disk again on every `content_string`).
+        self.sources: dict[str, str] = {}
         self.page_problems: dict[str, list[tuple[str, Problem]]] = {}
         self.remembered: dict[str, list[Tree]] = {}  # trees of pages taken from the cache
         self.cache: FactCache | None = None
@@ -153,9 +155,10 @@ def _tree_fence(source, language, class_name, options, md, **kwargs):
 @_no_traceback
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
-    src, offset = page.file.src_uri, line_offset(page.file.content_string, markdown)
+    src, source = page.file.src_uri, page.file.content_string
+    offset = line_offset(source, markdown)
     _build.page = src
-    _build.seen.add(src)
+    _build.sources[src] = source
     # One scan of the page's blocks serves links and trees alike.
     blocks = scan("\n" * offset + markdown)
     unrenderable = _build.links.read_page(markdown, src, offset, blocks)
@@ -183,7 +186,8 @@ def on_page_content(html, page, config, files):
 
 @_no_traceback
 def on_post_page(output, page, config):
-    return _policy.apply(output, page.content or "", page.file.content_string)
+    source = _build.sources.get(page.file.src_uri)
+    return _policy.apply(output, page.content or "", source or page.file.content_string)
 
 
 @_no_traceback
@@ -226,7 +230,7 @@ def _remember_unrendered(config, files) -> None:
     """Take each page this build did not render from the cache, or read it now."""
     for file in files.documentation_pages():
         src = file.src_uri
-        if src in _build.seen or file.page is None:
+        if src in _build.sources or file.page is None:
             continue
         facts = _build.cache.get(src, file.content_string) if _build.cache else None
         if facts is None:  # not in the cache: read it as a full build would
@@ -257,7 +261,7 @@ def _store_facts(files) -> None:
     """Keep what each rendered page told this build, for the dirty builds that follow."""
     if _build.cache is None:
         return
-    facts = {src: PageFacts() for src in _build.seen}
+    facts = {src: PageFacts() for src in _build.sources}
     for link in _build.links.links:
         if link.source in facts:
             facts[link.source].links.append(link)
@@ -272,7 +276,7 @@ def _store_facts(files) -> None:
         if src in facts:
             facts[src].anchors = _build.links.anchors.get(src, set())
             facts[src].problems = _build.page_problems.get(src, [])
-            _build.cache.put(src, files.get_file_from_path(src).content_string, facts[src])
+            _build.cache.put(src, _build.sources[src], facts[src])
     _build.cache.keep_only(pages)
     _build.cache.save()
 
