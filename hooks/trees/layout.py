@@ -69,11 +69,10 @@ SWEEPS = 4  # down-and-up passes that pull each vertex towards its neighbours
 SETTLED = 0.5  # px: a pass that moves nothing further than this ends the sweeps
 TIGHTEN_ROUNDS = 8  # passes that move nodes to shorten edges; most trees settle in two
 UNTANGLE_ROUNDS = 24  # at most, alternating down and up, as dot's MaxIter
-# Rounds in a row without fewer crossings that end the untangling: more on charts of up to
-# PATIENT_SIZE vertices (boxes, labels and the points long lines pass through).
-PATIENCE, PATIENT_SIZE, HASTE = 4, 400, 2
-MIN_STARTS, MAX_STARTS, START_BUDGET = 3, 12, 600  # first orders: START_BUDGET // vertices
-TRANSPOSE_ROUNDS = 4  # passes of neighbour swaps after each of those
+# Rounds in a row without taking off more than 1 - CONVERGENCE of the crossings that end the
+# untangling, as dot's MinQuit and Convergence.
+PATIENCE, CONVERGENCE = 8, 0.995
+MIN_STARTS, MAX_STARTS, START_BUDGET = 2, 12, 600  # first orders: START_BUDGET // vertices
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
 
@@ -414,10 +413,9 @@ def _fewest_crossings(
     a depth-first walk from the start meets each vertex taking answers as written (dot's
     first order), and taking them last to first; and, on graphs small enough to afford it,
     from walks that take each question's answers in a shuffled order (seeded, so the same
-    tree always gets the same drawing). Each finds the better drawing on some trees; the
-    search ends as soon as one crosses nothing."""
-    if not _total_crossings(rows, preds, _positions(rows, len(preds))):
-        return rows  # most trees that never converge
+    tree always gets the same drawing). Each finds the better drawing on some trees. Of
+    orders that cross as often, the one showing more answers in their written order wins,
+    and the search ends once an order crosses nothing and shows every answer as written."""
     single_pred = [around[0] if len(around) == 1 else -1 for around in preds]
     single_succ = [around[0] if len(around) == 1 else -1 for around in succs]
     backwards = [list(reversed(around)) for around in succs]
@@ -431,28 +429,32 @@ def _fewest_crossings(
         for seed in range(MAX_STARTS - len(firsts))
     ]
     starts = max(MIN_STARTS, min(MAX_STARTS, START_BUDGET // len(preds)))
-    patience = PATIENCE if len(preds) <= PATIENT_SIZE else HASTE
-    best, fewest = rows, math.inf
+    pairs = sum(len(after) * (len(after) - 1) // 2 for after in succs)
+    best, fewest, most = rows, math.inf, -1
     for first in firsts[:starts]:
-        found, crossed = _untangle(first(), preds, succs, single_pred, single_succ, patience)
-        if crossed < fewest:
-            best, fewest = found, crossed
-        if not fewest:
+        found, crossed = _untangle(first(), preds, succs, single_pred, single_succ)
+        if crossed > fewest:
+            continue
+        written = abs(_written(found, succs))
+        if crossed < fewest or written > most:
+            best, fewest, most = found, crossed, written
+        if not fewest and most == pairs:
             break
-    return _as_written(best, succs)
+    return best if _written(best, succs) >= 0 else [row[::-1] for row in best]
 
 
-def _as_written(rows: list[list[int]], succs: list[list[int]]) -> list[list[int]]:
-    """`rows`, or all of them mirrored, which crosses exactly as often: whichever shows more
-    questions' answers left to right in the order they are written (a vertex's `succs` are
-    in that order), so a search that found its best from a walk taking answers last to first
-    does not leave the chart reading backwards."""
+def _written(rows: list[list[int]], succs: list[list[int]]) -> int:
+    """How many more pairs of a question's answers stand left to right in the order they
+    are written (a vertex's `succs` are in that order) than the other way round. Mirroring
+    every layer crosses exactly as often and turns the sign, so a search that found its
+    best from a walk taking answers last to first does not leave the chart reading
+    backwards."""
     position = _positions(rows, len(succs))
     forwards = 0
     for after in succs:
         for a, b in itertools.combinations(after, 2):
             forwards += (position[a] < position[b]) - (position[a] > position[b])
-    return rows if forwards >= 0 else [row[::-1] for row in rows]
+    return forwards
 
 
 def _untangle(
@@ -461,20 +463,24 @@ def _untangle(
     succs: list[list[int]],
     single_pred: list[int],
     single_succ: list[int],
-    patience: int,
 ) -> tuple[list[list[int]], int]:
-    """Fewer crossings than a first order has: median sweeps down and up, each followed by
-    swaps of neighbours that cross less the other way round (dot's "transpose"), keeping the
-    best order seen, which is returned with its crossings. Each round is linear in the edges
-    but for the swaps, which look only at two vertices' own edges; the rounds stop once
-    `patience` of them in a row bring no improvement."""
+    """Fewer crossings than a first order has, as Graphviz's dot finds them: neighbour swaps
+    (`_transpose`), then rounds of a median sweep, down and up in turn, each followed by
+    swaps again, keeping the best order seen, which is returned with its crossings. A
+    vertex with no edge to the layer the sweep comes from keeps its place; in two rounds of
+    every four, vertices whose medians tie change places, and in the other two, swaps that
+    cross as often are made too, which lets the order out of dead ends. The rounds stop
+    after PATIENCE of them in a row without a noticeable improvement."""
     position = _positions(rows, len(preds))
+    _transpose(rows, preds, succs, position, single_pred, single_succ, False)
     best = [row[:] for row in rows]
     fewest = _total_crossings(rows, preds, position)
     idle = 0
     for sweep in range(UNTANGLE_ROUNDS):
-        if not fewest:
+        if idle >= PATIENCE or not fewest:
             break
+        idle += 1
+        reverse = sweep % 4 < 2
         down = sweep % 2 == 0
         near = preds if down else succs
         single = single_pred if down else single_succ
@@ -487,7 +493,7 @@ def _untangle(
                     continue
                 spots = sorted([position[n] for n in near[vertex]])
                 if not spots:
-                    keys[vertex] = position[vertex]
+                    keys[vertex] = -1  # stays where it is
                 elif len(spots) % 2:
                     keys[vertex] = spots[len(spots) // 2]
                 elif len(spots) == 2:
@@ -501,17 +507,22 @@ def _untangle(
                         if left + right
                         else (spots[middle - 1] + spots[middle]) / 2
                     )
-            row.sort(key=keys.__getitem__)
+            tie = -1 if reverse else 1
+            moving = sorted(
+                (keys[vertex], tie * i, vertex) for i, vertex in enumerate(row) if keys[vertex] >= 0
+            )
+            slot = 0
             for i, vertex in enumerate(row):
-                position[vertex] = i
-        _transpose(rows, preds, succs, position, single_pred, single_succ, sweep % 2 == 1)
+                if keys[vertex] >= 0:
+                    row[i] = moving[slot][2]
+                    slot += 1
+                position[row[i]] = i
+        _transpose(rows, preds, succs, position, single_pred, single_succ, not reverse)
         found = _total_crossings(rows, preds, position)
-        if found < fewest:
-            fewest, best, idle = found, [row[:] for row in rows], 0
-        else:
-            idle += 1
-            if idle >= patience:
-                break
+        if found <= fewest:
+            if found < CONVERGENCE * fewest:
+                idle = 0
+            fewest, best = found, [row[:] for row in rows]
     return best, fewest
 
 
@@ -524,21 +535,24 @@ def _transpose(
     single_succ: list[int],
     ties: bool,
 ) -> None:
-    """Swap neighbours in a layer wherever that crosses fewer edges, until none does; with
-    `ties`, also where it crosses as many (as dot does every other round), which lets an
-    order out of a dead end that single better swaps cannot leave. A row is looked at again
-    only when it or a neighbouring row changed in the round before, as dot does."""
-    dirty = [True] * len(rows)
-    for _ in range(TRANSPOSE_ROUNDS):
-        improved = False
-        changed = [False] * len(rows)
+    """Swap neighbours in a layer wherever that crosses fewer edges, round after round
+    until a round takes no crossing away; with `ties`, also where it crosses as often (but
+    not where neither order crosses). A layer is looked at again only when it or a layer
+    beside it changed since, as dot does. Each round that goes on has fewer crossings than
+    the one before, so the rounds end."""
+    candidate = [True] * len(rows)
+    last = len(rows) - 1
+    gained = 1
+    while gained:
+        gained = 0
         for r, row in enumerate(rows):
-            if not dirty[r]:
+            if not candidate[r]:
                 continue
+            candidate[r] = False
             for i in range(len(row) - 1):
                 u, v = row[i], row[i + 1]
                 a, b, c, d = single_pred[u], single_pred[v], single_succ[u], single_succ[v]
-                if a >= 0 and b >= 0 and c >= 0 and d >= 0:  # labels, passing lines
+                if a >= 0 and b >= 0 and c >= 0 and d >= 0:  # passing lines
                     a, b, c, d = position[a], position[b], position[c], position[d]
                     now, swapped = (a > b) + (c > d), (a < b) + (c < d)
                 else:
@@ -557,13 +571,12 @@ def _transpose(
                 if swapped < now or (ties and now and swapped == now):
                     row[i], row[i + 1] = v, u
                     position[u], position[v] = i + 1, i
-                    improved = changed[r] = True
-        if not improved:
-            break
-        dirty = [
-            changed[r] or (r > 0 and changed[r - 1]) or (r + 1 < len(rows) and changed[r + 1])
-            for r in range(len(rows))
-        ]
+                    gained += now - swapped
+                    candidate[r] = True
+                    if r:
+                        candidate[r - 1] = True
+                    if r < last:
+                        candidate[r + 1] = True
 
 
 def _ports(box: Box, neighbours: list[float]) -> list[float]:
@@ -600,36 +613,72 @@ def layout(tree: Tree) -> Layout:
         lefts.append(node_boxes[-1][1] / 2)
         rights.append(node_boxes[-1][1] / 2)
     answers: list[tuple[str, int, str, tuple[tuple[str, ...], float, float]]] = []
-    graph_edges: list[tuple[int, int]] = []
     for node_id in node_ids:
         node = tree.nodes[node_id]
         if isinstance(node, Question):
             for i, answer in enumerate(node.answers):
-                label = len(layer)
                 answers.append((node_id, i, answer.next, _label_size(answer.label)))
                 layer.append(2 * rank[node_id] + 1)
                 lefts.append(0.0)  # the anchor is the line; the label hangs to its right
                 rights.append(LABEL_GAP + answers[-1][3][1])
-                graph_edges += [(index[node_id], label), (label, index[answer.next])]
 
-    graph = igraph.Graph(n=len(layer), edges=graph_edges, directed=True)
+    # The order within each layer is untangled on the nodes' own layers, without the label
+    # layers between them: every vertex of a label layer has one edge in and one out, so
+    # once the nodes' layers are ordered, sorting a label layer by the places of its
+    # vertices' ends (above, then below) crosses no more than the two layers' edges must.
+    # That halves the vertices the untangling moves. igraph adds a point on every layer a
+    # long edge passes and gives a first order.
+    count = len(node_ids)
+    graph = igraph.Graph(
+        n=count, edges=[(index[a[0]], index[a[2]]) for a in answers], directed=True
+    )
+    rank_of = [rank[node_id] for node_id in node_ids]
     # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
     # large trees a few passes find nearly as few crossings as many, so the passes shrink
     # as the graph grows and the work stays roughly linear in its size.
-    passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // len(layer)))
-    sugiyama = graph.layout_sugiyama(layers=layer, maxiter=passes)
-    order_x = [x for x, _ in sugiyama.coords[: len(layer)]]
-    chains: list[list[int]] = []  # per answer: label, dummies..., target
-    for k, (_, _, target, _) in enumerate(answers):
-        label = len(node_ids) + k
-        chain = [label]
-        for x, y in sorted(sugiyama.edge_routing[2 * k + 1], key=lambda point: point[1]):
-            chain.append(len(layer))
-            layer.append(int(y))
-            lefts.append(0.0)
-            rights.append(0.0)
+    passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // (count + len(answers))))
+    sugiyama = graph.layout_sugiyama(layers=rank_of, maxiter=passes)
+    order_x = [x for x, _ in sugiyama.coords[:count]]
+    routes: list[list[int]] = []  # per answer: source, points on the layers passed, target
+    for k, (source, _, target, _) in enumerate(answers):
+        route = [index[source]]
+        for x, y in sorted(sugiyama.edge_routing[k], key=lambda point: point[1]):
+            route.append(len(rank_of))
+            rank_of.append(int(y))
             order_x.append(x)
-        chains.append([*chain, index[target]])
+        routes.append([*route, index[target]])
+    above: list[list[int]] = [[] for _ in rank_of]
+    below: list[list[int]] = [[] for _ in rank_of]
+    for route in routes:
+        for a, b in itertools.pairwise(route):
+            below[a].append(b)
+            above[b].append(a)
+    ranked: list[list[int]] = [[] for _ in range(max(rank_of) + 1)]
+    for vertex in sorted(range(len(rank_of)), key=lambda v: (order_x[v], v)):
+        ranked[rank_of[vertex]].append(vertex)
+    ranked = _fewest_crossings(ranked, above, below, index[tree.start])
+
+    # Back to every layer: a node keeps its number, each point of a long edge on a node
+    # layer gets one, and so does each vertex of a label layer (the label itself on its
+    # question's, a point of the line on any other).
+    place = _positions(ranked, len(rank_of))
+    vertex_of = list(range(count)) + [0] * (len(rank_of) - count)
+    chains: list[list[int]] = []  # per answer: label, points..., target
+    between: list[list[tuple[int, int, int, int]]] = [[] for _ in ranked]
+    for k, route in enumerate(routes):
+        label = count + k
+        chain = [label]
+        between[rank_of[route[0]]].append((place[route[0]], place[route[1]], k, label))
+        for i in range(1, len(route) - 1):
+            point = route[i]
+            for depth in (2 * rank_of[point], 2 * rank_of[point] + 1):
+                chain.append(len(layer))
+                layer.append(depth)
+                lefts.append(0.0)
+                rights.append(0.0)
+            vertex_of[point] = chain[-2]
+            between[rank_of[point]].append((place[point], place[route[i + 1]], k, chain[-1]))
+        chains.append([*chain, index[answers[k][2]]])
 
     preds: list[list[int]] = [[] for _ in layer]
     succs: list[list[int]] = [[] for _ in layer]
@@ -639,10 +688,11 @@ def layout(tree: Tree) -> Layout:
             succs[a].append(b)
             preds[b].append(a)
 
-    rows: list[list[int]] = [[] for _ in range(max(layer) + 1)]
-    for vertex in sorted(range(len(layer)), key=lambda v: (order_x[v], v)):
-        rows[layer[vertex]].append(vertex)
-    rows = _fewest_crossings(rows, preds, succs, index[tree.start])
+    rows: list[list[int]] = []
+    for r, row in enumerate(ranked):
+        rows.append([vertex_of[v] for v in row])
+        rows.append([item[3] for item in sorted(between[r])])
+    rows.pop()  # nothing hangs below the last layer of nodes
     x = _place(rows, preds, succs, lefts, rights, len(node_ids))
 
     # Heights: each layer is as tall as its tallest box; boxes hang from the layer's top so
