@@ -30,6 +30,14 @@ FIELDS = [
     "Uses a [reference][ref].\n\n[ref]: ../fit/focus.md\n",
     "Raw <b>HTML</b> shown as typed.",
     "- a list\n- of two\n",
+    ":   a definition with no term before it\n",
+    "Term\n:   its definition\n",
+    "Text with *** stars and `***` in code.",
+    '=== "A tab"\n\n    in a tab\n',
+    '??? note "Details"\n    folded\n',
+    "> a quote\n",
+    "    indented code again\n",
+    "1. ordered again\n",
 ]
 
 
@@ -49,5 +57,18 @@ def test_fields_rendered_together_read_as_each_rendered_alone(renderer_args):
     expected = [alone.markdown(text) for text in texts]
     together = FieldRenderer(config, files).for_page(page)
     together.prepare(texts)
-    assert len(together._done) == 9  # the heading, reference and open fence go alone
+    # The heading, the reference, the open fence and the two definitions go alone.
+    assert len(together._done) == 14
+    assert [together.markdown(text) for text in texts] == expected
+
+
+def test_a_field_with_a_rule_of_its_own_sends_every_field_alone(renderer_args):
+    config, files, page = renderer_args
+    texts = [MarkdownText(text, Pos(1, 1)) for text in [*FIELDS, "above\n\n***\n\nbelow"]]
+    alone = FieldRenderer(config, files).for_page(page)
+    expected = [alone.markdown(text) for text in texts]
+    assert "<hr />" in expected[-1]
+    together = FieldRenderer(config, files).for_page(page)
+    together.prepare(texts)
+    assert together._done == {}
     assert [together.markdown(text) for text in texts] == expected

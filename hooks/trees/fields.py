@@ -38,6 +38,7 @@ class FieldRenderer:
         self._config = config
         self._files = files
         self._done: dict[str, str] = {}  # field text -> HTML, for the page in hand
+        self._read: dict[str, tuple[str, str]] = {}  # `read` target -> href and text, likewise
 
     def for_page(self, page: Page) -> FieldRenderer:
         """Point link rewriting at `page` (links in fields are relative to the tree's page)."""
@@ -45,22 +46,26 @@ class FieldRenderer:
         self._paths._register(self._md)
         self._page = page
         self._done = {}
+        self._read = {}
         return self
 
     def prepare(self, texts: Iterable[MarkdownText]) -> None:
         """Render the Markdown fields of one page in one pass of Python-Markdown.
 
         Each pass costs far more than the few lines of a field, so the fields of a page go
-        through together, each its own block between paragraphs no field can hold. A field
-        that could reach past its end (a fence left open) or that defines something for the
-        whole text (a heading's id, a reference, an abbreviation) is rendered on its own.
+        through together, each its own block between thematic breaks (`***`, which renders as
+        `<hr />` and is read by no inline pattern). A field that could reach past its end (a
+        fence left open), that defines something for the whole text (a heading's id, a
+        reference, an abbreviation) or whose first block a rule before it could change (see
+        `_alone_is_same`) is rendered on its own. A field that renders a rule of its own would
+        split wrongly: the count of parts shows it, and then every field goes alone.
         """
         batch = list(dict.fromkeys(t.text for t in texts if _alone_is_same(t.text)))
         batch = [text for text in batch if text not in self._done]
         if len(batch) < 2:
             return
         self._md.reset()
-        parts = self._md.convert(f"\n\n{_BREAK}\n\n".join(batch)).split(f"<p>{_BREAK}</p>")
+        parts = self._md.convert(f"\n\n{_BREAK}\n\n".join(batch)).split(_BREAK_HTML)
         if len(parts) == len(batch):
             self._done.update(zip(batch, (part.strip("\n") for part in parts), strict=True))
 
@@ -74,6 +79,19 @@ class FieldRenderer:
 
     def read_link(self, link: ReadLink) -> tuple[str, str]:
         """The href and the text of a `read` entry: the target page's title, and its section."""
+        known = self._read.get(link.target)
+        if known is not None:
+            return known
+        found = self._read_link(link)
+        # Outcomes of a tree often read the same page. MkDocs' `path_to_url` gives the same
+        # href for the same target on one page, and logs only for a link it leaves as written:
+        # a rewritten href is remembered (a link left as is goes through MkDocs every time, so
+        # each of its warnings is still logged). Titles do not change while trees are drawn.
+        if found[0] != link.target:
+            self._read[link.target] = found
+        return found
+
+    def _read_link(self, link: ReadLink) -> tuple[str, str]:
         assert self._paths is not None, "call for_page() first"
         href = self._paths.path_to_url(link.target)
         # The same page and section whether the link is percent-encoded or typed as is.
@@ -97,16 +115,27 @@ class FieldRenderer:
         return href, f"{title}: {section}" if section else title
 
 
-_BREAK = "dt0field0break"
+_BREAK = "***"
+_BREAK_HTML = "<hr />"
 # Headings (ids unique per document), reference definitions and abbreviations reach across a
-# whole text: fields holding one are rendered alone.
-_WHOLE_TEXT = re.compile(r"^[ \t]{0,3}(?:#|\[[^\]\n]+\]:|\*\[)|^[ \t]*[=-]+[ \t]*$", re.M)
+# whole text: fields holding one are rendered alone. So is a field with a line that starts
+# with ': ' (after any indent): of the block processors, only def_list's treats a block after
+# an element differently from the first block of a text (a line opening with ': ' there
+# defines the element's text when that is a paragraph, or starts a list of definitions after
+# anything else, where a text's first block is a plain paragraph). Every other processor that
+# looks at the element before a block (lists, code, quotes, admonitions, details, tabs) looks
+# for its own kind of element, which a rule is not, so it reads the rule as it reads nothing.
+_WHOLE_TEXT = re.compile(
+    r"^[ \t]{0,3}(?:#|\[[^\]\n]+\]:|\*\[)|^[ \t]*[=-]+[ \t]*$|^[ \t]*:[ \t]", re.M
+)
 
 
 def _alone_is_same(text: str) -> bool:
     """Whether `text` renders the same among other fields as on its own."""
-    if _BREAK in text or _WHOLE_TEXT.search(text):
+    if _WHOLE_TEXT.search(text):
         return False
+    if "```" not in text and "~~~" not in text:
+        return True  # every fence opens with three backticks or tildes: this text has none
     return all(fence.closed or fence.shown != "text" for fence in scan(text).fences)
 
 
