@@ -472,9 +472,10 @@ def _untangle(
     cross as often are made too, which lets the order out of dead ends. The rounds stop
     after PATIENCE of them in a row without a noticeable improvement."""
     position = _positions(rows, len(preds))
-    _transpose(rows, preds, succs, position, single_pred, single_succ, False)
-    best = [row[:] for row in rows]
     fewest = _total_crossings(rows, preds, position)
+    if fewest:
+        fewest -= _transpose(rows, preds, succs, position, single_pred, single_succ, False)
+    best = [row[:] for row in rows]
     idle = 0
     for sweep in range(UNTANGLE_ROUNDS):
         if idle >= PATIENCE or not fewest:
@@ -534,15 +535,15 @@ def _transpose(
     single_pred: list[int],
     single_succ: list[int],
     ties: bool,
-) -> None:
+) -> int:
     """Swap neighbours in a layer wherever that crosses fewer edges, round after round
     until a round takes no crossing away; with `ties`, also where it crosses as often (but
     not where neither order crosses). A layer is looked at again only when it or a layer
     beside it changed since, as dot does. Each round that goes on has fewer crossings than
-    the one before, so the rounds end."""
+    the one before, so the rounds end. Returns how many crossings the swaps took away."""
     candidate = [True] * len(rows)
     last = len(rows) - 1
-    gained = 1
+    total, gained = 0, 1
     while gained:
         gained = 0
         for r, row in enumerate(rows):
@@ -577,6 +578,8 @@ def _transpose(
                         candidate[r - 1] = True
                     if r < last:
                         candidate[r + 1] = True
+        total += gained
+    return total
 
 
 def _ports(box: Box, neighbours: list[float]) -> list[float]:
