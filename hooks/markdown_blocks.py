@@ -74,13 +74,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from itertools import accumulate
+from typing import Literal, TypeVar
 
 TAB_LENGTH = 4
 
 Shown = Literal["fence", "code", "hidden", "text"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,18 @@ class Blocks:
     text: str
     fences: list[Fence] = field(default_factory=list)
     code: list[tuple[int, int]] = field(default_factory=list)
+    # What checks derive from the page and share (the masked text, its links), made once.
+    _memo: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._starts = [start for start, _ in self.code]
+
+    def memo(self, key: object, make: Callable[[], T]) -> T:
+        """`make()`, called once per page for each `key`: a view of the page that several
+        checks share, such as its text with code and code spans blanked."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
 
     def is_code(self, start: int, end: int | None = None) -> bool:
         """Whether `start` (or any offset in ``[start, end)``) is code or hidden."""
@@ -127,16 +138,23 @@ class Blocks:
 
     def mask(self) -> str:
         """The page with code and comments blanked by spaces, newlines kept."""
+        if not self.code:
+            return self.text
         pieces, done = [], 0
         for start, end in self.code:
             pieces.append(self.text[done:start])
-            pieces.append(_NOT_NEWLINE.sub(" ", self.text[start:end]))
+            pieces.append(blank(self.text[start:end]))
             done = end
         pieces.append(self.text[done:])
         return "".join(pieces)
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
+def blank(text: str) -> str:
+    """`text` with every character but newlines turned into a space."""
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
+
 
 # ---------------------------------------------------------------- step 2: superfences
 
@@ -210,13 +228,19 @@ class _Found:
     why: str = ""
 
 
-def _superfences(lines: list[str]) -> tuple[list[_Found], list[_Found]]:
-    """The fences superfences stores, and the openings it gives up on (with why)."""
+def _superfences(lines: list[str], may_open: set[int]) -> tuple[list[_Found], list[_Found]]:
+    """The fences superfences stores, and the openings it gives up on (with why).
+
+    `may_open` holds the index of every line that holds a run of three backticks or tildes:
+    no other line can open a fence, so no other is tried outside one.
+    """
     stored: list[_Found] = []
     refused: list[_Found] = []
     current: _Found | None = None
     for index, line in enumerate(lines):
         if current is None:
+            if index not in may_open:
+                continue
             ws_len = len(line) - len(line.lstrip(_PREFIX))
             match = _FENCE_START.match(line, ws_len)
             if match is None:
@@ -345,6 +369,7 @@ _CHILD = re.compile(r"^[ ]{0,3}((\d+\.)|[*+-])[ ]+(.*)")
 _LIST_INDENT = re.compile(r"^[ ]{4,7}((\d+\.)|[*+-])[ ]+.*")
 _INDENT_LEVEL = re.compile(r"^(([ ]{4})+)")
 _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?(.*)")
+_MAY_BE_RULE = re.compile(r"\n[ ]{0,3}[-_*]")  # in a block's lines joined, each after "\n"
 _TABBED_SET = "tabbed-set tabbed-alternate"
 
 
@@ -393,7 +418,17 @@ class _Parser:
         self.blocks(parent, blocks)
 
     def blocks(self, parent: _El, blocks: list[_Block]) -> None:
-        """parseBlocks: hand each block to the first processor that takes it."""
+        """parseBlocks: hand each block to the first processor that takes it.
+
+        Processors are tried in Python-Markdown's order, but one is skipped when the block
+        lacks what its test needs, found by a substring or regex search of the block's lines
+        joined (a line of a block never holds a newline): an admonition, details or tab header
+        needs a line that starts with `!!!`, `???` or `===` unless the first line is indented
+        (content of the container before it), indented lists and code need that indent, a
+        heading a line that starts with `#`, a rule a line with at most three spaces before
+        `-`, `_` or `*`, a blockquote a `>`. Each skip is of a processor that would not take
+        the block, so the verdicts are Python-Markdown's, at a fraction of the tests.
+        """
         while blocks:
             block = blocks[0]
             if not block or block[0][0] == "":
@@ -402,9 +437,22 @@ class _Parser:
                 if block[1:]:
                     blocks.insert(0, block[1:])
                 continue
-            for processor in self._processors:
-                if processor(self, parent, blocks) is not False:
-                    break
+            joined = "\n" + "\n".join([text for text, _ in block])
+            indented = block[0][0].startswith(_SPACES)
+            if (
+                ((indented or "\n!!!" in joined) and self._admonition(parent, blocks))
+                or ((indented or "\n???" in joined) and self._details(parent, blocks))
+                or ((indented or "\n===" in joined) and self._tabbed(parent, blocks))
+                or (indented and (self._list_indent(parent, blocks) or self._code(parent, blocks)))
+                or ("\n#" in joined and self._hash_header(parent, blocks))
+                or self._setext(parent, blocks)
+                or (_MAY_BE_RULE.search(joined) and self._hr(parent, blocks))
+                or self._olist(parent, blocks)
+                or self._ulist(parent, blocks)
+                or (">" in joined and self._quote(parent, blocks))
+            ):
+                continue
+            self._paragraph(parent, blocks)
 
     # Each processor returns False when it does not take the block (test and run in one).
 
@@ -673,21 +721,6 @@ class _Parser:
             parent.add("p")
         return True
 
-    _processors = (
-        _admonition,
-        _details,
-        _tabbed,
-        _list_indent,
-        _code,
-        _hash_header,
-        _setext,
-        _hr,
-        _olist,
-        _ulist,
-        _quote,
-        _paragraph,
-    )
-
 
 # ---------------------------------------------------------------- putting it together
 
@@ -724,8 +757,18 @@ def _comments(markdown: str, fenced: Blocks) -> list[tuple[int, int, bool]]:
     return comments
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [match.end() for match in re.finditer("\n", text)]
+def _may_open(text: str, starts: list[int]) -> set[int]:
+    """The index of every line of `text` (starting at `starts`) that holds ``` or ~~~."""
+    found: set[int] = set()
+    for marker in ("```", "~~~"):
+        position = text.find(marker)
+        while position >= 0:
+            line = bisect.bisect_right(starts, position) - 1
+            found.add(line)
+            if line + 1 == len(starts):
+                break
+            position = text.find(marker, starts[line + 1])
+    return found
 
 
 def _raw_width(raw: str, width: int) -> int:
@@ -738,22 +781,36 @@ def _raw_width(raw: str, width: int) -> int:
     return len(raw)
 
 
+# A text holding none of these has no code at all: no fence (superfences needs a run of three
+# backticks or tildes), no comment, and no indented code block, since the block processors
+# only ever take characters off the start of a line (a container's indent, a list marker and
+# the spaces after it, a blockquote's `>` and one space), so a line can only start with four
+# spaces in a block if the page holds four spaces in a row, or a tab that expands to them.
+# Tree fields and many pages are such texts.
+_SIGNS_OF_CODE = ("```", "~~~", "<!--", "\t", "    ")
+
+
 def scan(markdown: str) -> Blocks:
     """Read one page's block structure; see the module's docstring."""
+    if not any(sign in markdown for sign in _SIGNS_OF_CODE):
+        return Blocks(markdown)
     raw_lines = markdown.split("\n")
-    starts = _line_starts(markdown)
-    lines = [line.removesuffix("\r").expandtabs(TAB_LENGTH) for line in raw_lines]
-    lines = ["" if not line.strip(" ") else line for line in lines]
-    stored, refused = _superfences(lines)
+    starts = list(accumulate([len(line) + 1 for line in raw_lines[:-1]], initial=0))
+    if "\r" in markdown or "\t" in markdown:
+        lines = [line.removesuffix("\r").expandtabs(TAB_LENGTH) for line in raw_lines]
+    else:
+        lines = raw_lines  # already as the parser reads them (not changed below)
+    if " \n" in markdown or markdown.endswith(" ") or lines is not raw_lines:
+        lines = ["" if not line.strip(" ") else line for line in lines]  # blank lines
+    stored, refused = _superfences(lines, _may_open(markdown, starts))
     fenced = Blocks(
         markdown,
         [],
         [(starts[f.first], starts[f.last] + len(raw_lines[f.last])) for f in stored],
     )
     comments = _comments(markdown, fenced)
-    line_of = _line_starts(markdown)
     raw_blocks = {
-        bisect.bisect_right(line_of, start) - 1: bisect.bisect_right(line_of, end - 1) - 1
+        bisect.bisect_right(starts, start) - 1: bisect.bisect_right(starts, end - 1) - 1
         for start, end, block in comments
         if block
     }
@@ -762,19 +819,19 @@ def scan(markdown: str) -> Blocks:
     # each comment that opens a line a raw HTML block of its own between blank lines.
     collapsed: _Block = []
     by_first = {fence.first: number for number, fence in enumerate(stored)}
-    index = 0
-    while index < len(lines):
-        if index in raw_blocks:
-            collapsed.extend((("", index), ("\x02C\x03", index), ("", index)))
-            index = raw_blocks[index] + 1
-            continue
-        number = by_first.get(index)
-        if number is not None:
+    index = 0  # the first line not yet in `collapsed`
+    for event in sorted({*raw_blocks, *by_first}):
+        if event < index:
+            continue  # inside the comment or fence just collapsed
+        collapsed.extend(zip(lines[index:event], range(index, event), strict=True))
+        if event in raw_blocks:
+            collapsed.extend((("", event), ("\x02C\x03", event), ("", event)))
+            index = raw_blocks[event] + 1
+        else:
+            number = by_first[event]
             collapsed.append((stored[number].ws + "\x02F\x03", -1 - number))
             index = stored[number].last + 1
-            continue
-        collapsed.append((lines[index], index))
-        index += 1
+    collapsed.extend(zip(lines[index:], range(index, len(lines)), strict=True))
     parser = _Parser(lines, stored)
     parser.chunk(_El("div"), collapsed)
 
