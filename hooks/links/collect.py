@@ -34,21 +34,18 @@ import yaml
 
 from links.index import START_TAG
 from links.model import Link, LinkKind
-from markdown_blocks import Blocks, scan
+from markdown_blocks import Blocks, blank, scan
 
 # ---------------------------------------------------------------- masking code and comments
 
-_SPAN_OR_COMMENT = re.compile(r"(?<!\\)`+|<!--")
+# A run of backticks not preceded by a backslash, or a comment's opening. The lookbehind
+# stands after the first backtick, so both branches start with a literal character and the
+# regex engine skips ahead to the next "`" or "<" instead of trying every position.
+_SPAN_OR_COMMENT = re.compile(r"`(?<!\\`)`*|<!--")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
 _CLOSING_RUNS: dict[int, re.Pattern[str]] = {}
-
-
-def _blank(text: str) -> str:
-    """The same text with every character but newlines turned into a space."""
-    return _NOT_NEWLINE.sub(" ", text) if "\n" in text else " " * len(text)
 
 
 def _closing_run(run: int) -> re.Pattern[str]:
@@ -82,7 +79,7 @@ def _mask_inline(text: str) -> str:
                 continue
             end = closing.end()
         pieces.append(text[done:start])
-        pieces.append(_blank(text[start:end]))
+        pieces.append(blank(text[start:end]))
         done = pos = end
     pieces.append(text[done:])
     return "".join(pieces)
@@ -91,14 +88,17 @@ def _mask_inline(text: str) -> str:
 def mask_code(markdown: str, blocks: Blocks | None = None) -> str:
     """The page with code and HTML comments blanked out; same length, same line breaks.
 
-    `blocks` is the page's scan by `markdown_blocks`, when the caller already has it.
+    `blocks` is the page's scan by `markdown_blocks`, when the caller already has it; the
+    masked text is then made once for every check of the page that asks for it.
     """
-    return _mask_inline((scan(markdown) if blocks is None else blocks).mask())
+    if blocks is None:
+        return _mask_inline(scan(markdown).mask())
+    return blocks.memo(mask_code, lambda: _mask_inline(blocks.mask()))
 
 
 # ---------------------------------------------------------------- finding links
 
-_BRACKET = re.compile(r"\\.|!?\[|\]", re.S)
+_BRACKET = re.compile(r"\\.|!\[|\[|\]", re.S)  # each branch starts with a literal: see above
 _DESTINATION = re.compile(
     r"""\(\s*(?:<([^<>\n]*)>|((?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*))"""
     r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)""",
@@ -140,15 +140,27 @@ def collect_links(markdown: str, source: str, blocks: Blocks | None = None) -> l
     """Every link target in a page, in the order it appears, with its 1-based line and column.
 
     `source` is the page's path under docs/ ("fit/saying-no.md"); positions are those of the
-    target's first character in `markdown`. `blocks` is the page's scan, when the caller has it.
+    target's first character in `markdown`. `blocks` is the page's scan, when the caller has it;
+    the links are then collected once for every check of the page that asks for them.
     """
+    # Every kind of link needs a "[" (inline, image, reference) or a "<" (autolink, raw HTML)
+    # and masking only blanks characters, so a text with neither holds no link.
+    page = markdown if blocks is None else blocks.text  # what the links are read from
+    if "[" not in page and "<" not in page:
+        return []
+    if blocks is None:
+        return _collect(markdown, source, None)
+    return list(blocks.memo((collect_links, source), lambda: _collect(markdown, source, blocks)))
+
+
+def _collect(markdown: str, source: str, blocks: Blocks | None) -> list[Link]:
     text = mask_code(markdown, blocks)
-    places = _Places(text)
     found: list[tuple[int, str, LinkKind]] = []
 
     definitions: dict[str, tuple[int, str]] = {}
     definition_spans: list[tuple[int, int]] = []
-    for match in _DEFINITION.finditer(text):
+    # A definition needs "]:"; most pages have none, and the regex tries every line start.
+    for match in _DEFINITION.finditer(text) if "]:" in text else ():
         label = _label(match.group(1))
         if label.startswith("^"):  # a footnote, not a link
             continue
@@ -205,7 +217,10 @@ def collect_links(markdown: str, source: str, blocks: Blocks | None = None) -> l
                 (attributes_start + attribute.start(group), attribute.group(group), "html")
             )
 
+    if not found:
+        return []
     found.sort(key=lambda item: item[0])
+    places = _Places(text)
     links = []
     for offset, target, kind in found:
         line, col = places.at(offset)
