@@ -7,9 +7,11 @@ The trees are built here in Python (`CASES`), so these tests do not depend on pa
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 
+import trees.layout as layout_module
 from trees.layout import (
     FONT_SIZE,
     LABEL_FONT_SIZE,
@@ -388,6 +390,61 @@ def _crossing_edges(drawn: Layout) -> list[tuple[str, int, str, int]]:
 @pytest.mark.parametrize("name", ["converging", "long-text", "hostile", "fan-out"])
 def test_trees_that_can_be_drawn_without_crossings_are(name: str) -> None:
     assert _crossing_edges(layout(CASES[name])) == []
+
+
+def _crossing_points(drawn: Layout) -> int:
+    """Points where two edges' bend points' segments cross (as `_crossing_edges`, but two
+    edges that cross twice count twice)."""
+    lines = [list(itertools.pairwise(edge.points)) for edge in drawn.edges]
+    return sum(
+        _segments_cross(*s, *t)
+        for i, j in itertools.combinations(range(len(lines)), 2)
+        for s in lines[i]
+        for t in lines[j]
+    )
+
+
+def test_the_drawing_crosses_exactly_as_often_as_the_untangled_node_layers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The untangling sees only the nodes' layers; each label layer between two of them is
+    # sorted afterwards, which must not add a single crossing.
+    untangled: list[int] = []
+    fewest_crossings = layout_module._fewest_crossings
+
+    def counted(rows: list[list[int]], preds: list[list[int]], *rest: object) -> list[list[int]]:
+        found = fewest_crossings(rows, preds, *rest)  # type: ignore[arg-type]
+        position = layout_module._positions(found, len(preds))
+        untangled.append(layout_module._total_crossings(found, preds, position))
+        return found
+
+    monkeypatch.setattr(layout_module, "_fewest_crossings", counted)
+    drawn = layout(big_tree(40))
+    assert untangled[0] > 0  # a tree that must cross somewhere
+    assert _crossing_points(drawn) == untangled[0]
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_neighbour_swaps_report_exactly_the_crossings_they_take_off(ties: bool) -> None:
+    rng = random.Random(7)
+    rows = [list(range(start, start + 9)) for start in range(0, 54, 9)]
+    preds: list[list[int]] = [[] for _ in range(54)]
+    succs: list[list[int]] = [[] for _ in range(54)]
+    for upper, lower in itertools.pairwise(rows):
+        for vertex in lower:
+            for above in rng.sample(upper, rng.choice((1, 1, 2, 3))):
+                preds[vertex].append(above)
+                succs[above].append(vertex)
+    for row in rows:
+        rng.shuffle(row)
+    position = layout_module._positions(rows, 54)
+    before = layout_module._total_crossings(rows, preds, position)
+    single_pred = [near[0] if len(near) == 1 else -1 for near in preds]
+    single_succ = [near[0] if len(near) == 1 else -1 for near in succs]
+    taken = layout_module._transpose(rows, preds, succs, position, single_pred, single_succ, ties)
+    assert taken > 0
+    assert position == layout_module._positions(rows, 54)
+    assert layout_module._total_crossings(rows, preds, position) == before - taken
 
 
 def test_a_question_sits_just_above_the_answers_it_leads_to_not_just_below_its_own() -> None:
