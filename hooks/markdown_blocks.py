@@ -232,15 +232,27 @@ def _superfences(lines: list[str], may_open: set[int]) -> tuple[list[_Found], li
     """The fences superfences stores, and the openings it gives up on (with why).
 
     `may_open` holds the index of every line that holds a run of three backticks or tildes:
-    no other line can open a fence, so no other is tried outside one.
+    no other line can open a fence, so outside a fence the others are skipped.
     """
     stored: list[_Found] = []
     refused: list[_Found] = []
     current: _Found | None = None
-    for index, line in enumerate(lines):
+    openings = sorted(may_open)
+    following = 0  # the next of `openings` to try
+    index = -1
+    while True:
+        if current is not None:
+            index += 1
+            if index == len(lines):
+                break
+        else:
+            while following < len(openings) and openings[following] <= index:
+                following += 1
+            if following == len(openings):
+                break
+            index = openings[following]
+        line = lines[index]
         if current is None:
-            if index not in may_open:
-                continue
             ws_len = len(line) - len(line.lstrip(_PREFIX))
             match = _FENCE_START.match(line, ws_len)
             if match is None:
@@ -255,14 +267,23 @@ def _superfences(lines: list[str], may_open: set[int]) -> tuple[list[_Found], li
                 continue
             found.closing = re.compile(re.escape(match["fence"]) + r"[ \t]*$")
             current = found
+            if not found.ws:
+                # At the left margin no line breaks the fence off (`_plain` abandons only a
+                # line indented less than the opening) and every line is the body as it
+                # stands: the fence runs to the first closing line, or to the page's end.
+                last = next(
+                    (i for i in range(index + 1, len(lines)) if found.closing.match(lines[i])), None
+                )
+                found.body = lines[index + 1 : last]
+                if last is not None:
+                    found.last = last
+                    stored.append(found)
+                    current = None
+                index = len(lines) - 1 if last is None else last
             continue
         width = len(current.ws)
         quote_level = current.ws.count(">")
-        taken = 0
-        for char in line:
-            if taken >= width or char not in _PREFIX:
-                break
-            taken += 1
+        taken = min(width, len(line) - len(line.lstrip(_PREFIX)))
         ws, content = line[:taken], line[taken:]
         level = ws.count(">")
         verdict = (
