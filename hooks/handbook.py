@@ -179,7 +179,7 @@ def on_page_content(html, page, config, files):
     found = _build.trees.confirm(src, html)
     _report(found.problems, "Decision tree")
     _build.links.add(src, found.links, found.anchors, found.rules)
-    _build.links.read_html(src, html)
+    _build.links.read_html(src, html, found.html_anchors)  # read once when it holds a tree
     _build.page = None
     return html
 

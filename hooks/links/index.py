@@ -28,7 +28,11 @@ START_TAG = (
 )
 # An unclosed comment runs to the end, as in a browser, so it is scanned once, not once per `<!--`.
 _TAG_OR_COMMENT = re.compile(rf"<!--(?:.*?-->|.*)|{START_TAG}", re.S)
-_ID_ATTRIBUTE = re.compile(r"""(?<![^\s])(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
+# `id` or `name` after whitespace, in the attributes of a tag (which open with whitespace, as
+# the tag's pattern reads `\s+` before each). Taking that whitespace into the match finds what
+# a look-behind for it would, faster: no match ends in whitespace, so none takes the one the
+# next match starts with.
+_ID_ATTRIBUTE = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""")
 
 
 def anchors_in(page_html: str) -> set[str]:
@@ -38,8 +42,8 @@ def anchors_in(page_html: str) -> set[str]:
         attributes = tag.group(1)
         if not attributes or ("id" not in attributes and "name" not in attributes):
             continue
-        for match in _ID_ATTRIBUTE.finditer(attributes):
-            value = next(v for v in match.groups() if v is not None)
+        for double, single, bare in _ID_ATTRIBUTE.findall(attributes):
+            value = double or single or bare  # the one that matched, or "" for id=""
             anchors.add(html.unescape(value))
     return anchors
 

@@ -68,9 +68,10 @@ class LinkSite:
         self.anchors.setdefault(page, set()).update(anchors)
         self.rules.extend(rules)
 
-    def read_html(self, page: str, html: str) -> None:
-        """Index the anchors of a page's rendered HTML."""
-        self.anchors.setdefault(page, set()).update(anchors_in(html))
+    def read_html(self, page: str, html: str, anchors: set[str] | None = None) -> None:
+        """Index the anchors of a page's rendered HTML (`anchors`: those already read of it)."""
+        found = anchors_in(html) if anchors is None else anchors
+        self.anchors.setdefault(page, set()).update(found)
 
     def check(self, config: MkDocsConfig, files: Files) -> list[Problem]:
         """Every link problem of the site: broken links and anchors, back-links, orphans."""

@@ -68,6 +68,8 @@ class PageTrees:
     links: list[Link] = field(default_factory=list)
     rules: list[BackLinkRule] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
+    # The ids of the page's rendered HTML, when `confirm` read them (the page holds a tree).
+    html_anchors: set[str] | None = None
 
 
 @dataclass
@@ -173,6 +175,8 @@ class TreeSite:
         visible = _COMMENT.sub("", html) if "<!--" in html else html
         live = {int(match.group(1)) for match in _SLOT.finditer(visible)}
         taken = anchors_in(html) if live else set()  # the ids of headings and the rest
+        if live:
+            result.html_anchors = taken
         for number, slot in enumerate(slots):
             slot.live = number in live
             if not slot.live:
