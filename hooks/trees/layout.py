@@ -3,11 +3,12 @@
 Layers come from each node's longest distance from the start, then nodes move where their
 edges span fewer layers (`_tighten`). igraph's Sugiyama layout adds the dummy vertices that
 carry long edges through the layers they skip and a first order within each layer; that
-order is then untangled as Graphviz's dot does (median sweeps and neighbour swaps, from
-several first orders, more on small trees, keeping the one that crosses least). igraph
-treats every vertex as a point, so it cannot know that a question is a 224px-wide box and a
-dummy is a hair-thin line; the real coordinates are computed here from the box sizes,
-keeping the untangled order.
+order is then untangled on the nodes' layers alone as Graphviz's dot untangles it (its
+mincross: neighbour swaps, median sweeps with ties broken both ways in turn, until rounds
+stop paying), from two or more first orders, more on small trees, keeping the one that
+crosses least. igraph treats every vertex as a point, so it cannot know that a question is
+a 224px-wide box and a dummy is a hair-thin line; the real coordinates are computed here
+from the box sizes, keeping the untangled order.
 
 Each answer label is a vertex of its own, on the layer just below its question: the edge
 runs question -> label -> target. Labels then get a place in a layer like any box, so the
@@ -72,7 +73,7 @@ UNTANGLE_ROUNDS = 24  # at most, alternating down and up, as dot's MaxIter
 # Rounds in a row without taking off more than 1 - CONVERGENCE of the crossings that end the
 # untangling, as dot's MinQuit and Convergence.
 PATIENCE, CONVERGENCE = 8, 0.995
-MIN_STARTS, MAX_STARTS, START_BUDGET = 2, 12, 600  # first orders: START_BUDGET // vertices
+MIN_STARTS, MAX_STARTS, START_BUDGET = 2, 12, 150  # first orders: START_BUDGET // vertices
 BOLD = 1.15  # room for the verdict line in bold, which runs up to this much wider
 
 
@@ -410,12 +411,13 @@ def _fewest_crossings(
     rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
 ) -> list[list[int]]:
     """The least crossed of several untangled orders: from igraph's; from the order in which
-    a depth-first walk from the start meets each vertex taking answers as written (dot's
-    first order), and taking them last to first; and, on graphs small enough to afford it,
-    from walks that take each question's answers in a shuffled order (seeded, so the same
-    tree always gets the same drawing). Each finds the better drawing on some trees. Of
-    orders that cross as often, the one showing more answers in their written order wins,
-    and the search ends once an order crosses nothing and shows every answer as written."""
+    a depth-first walk from the start meets each vertex taking answers as written; and, on
+    graphs small enough to afford it (START_BUDGET // vertices first orders), taking them
+    last to first and from walks that take each question's answers in a shuffled order
+    (seeded, so the same tree always gets the same drawing). Each finds the better drawing
+    on some trees. Of orders that cross as often, the one showing more answers in their
+    written order wins, and the search ends once an order crosses nothing and shows every
+    answer as written."""
     single_pred = [around[0] if len(around) == 1 else -1 for around in preds]
     single_succ = [around[0] if len(around) == 1 else -1 for around in succs]
     backwards = [list(reversed(around)) for around in succs]
