@@ -410,20 +410,21 @@ def _walk(
 def _fewest_crossings(
     rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
 ) -> list[list[int]]:
-    """The least crossed of several untangled orders: from igraph's; from the order in which
-    a depth-first walk from the start meets each vertex taking answers as written; and, on
-    graphs small enough to afford it (START_BUDGET // vertices first orders), taking them
-    last to first and from walks that take each question's answers in a shuffled order
-    (seeded, so the same tree always gets the same drawing). Each finds the better drawing
-    on some trees. Of orders that cross as often, the one showing more answers in their
-    written order wins, and the search ends once an order crosses nothing and shows every
-    answer as written."""
+    """The least crossed of several untangled orders: from the order in which a depth-first
+    walk from the start meets each vertex taking answers as written (on a tree whose paths
+    never meet, that order crosses nothing and ends the search); from igraph's; and, on
+    graphs small enough to afford it (START_BUDGET // vertices first orders), from a walk
+    taking answers last to first and from walks that take each question's answers in a
+    shuffled order (seeded, so the same tree always gets the same drawing). Each finds the
+    better drawing on some trees. Of orders that cross as often, the one showing more
+    answers in their written order wins, and the search ends once an order crosses nothing
+    and shows every answer as written."""
     single_pred = [around[0] if len(around) == 1 else -1 for around in preds]
     single_succ = [around[0] if len(around) == 1 else -1 for around in succs]
     backwards = [list(reversed(around)) for around in succs]
     firsts = [
-        lambda: [row[:] for row in rows],
         lambda: _walk(rows, succs, start, None),
+        lambda: [row[:] for row in rows],
         lambda: _walk(rows, backwards, start, None),
     ]
     firsts += [
