@@ -106,7 +106,9 @@ class FactCache:
             return None  # a damaged entry: the page is read again
 
     def put(self, page: str, text: str, facts: PageFacts) -> None:
-        self.load()
+        # Not loaded first: a full build renders every page and puts each, so what the cache
+        # held is never read. A page neither put nor taken from the cache has no entry after
+        # `save`, and a later dirty build reads it again, as it does any page missing here.
         self.pages[page] = {"key": self.key(page, text), **_entry(facts)}
 
     def keep_only(self, pages: Iterable[str]) -> None:
