@@ -329,8 +329,9 @@ def _place(
 
     x = [0.0] * len(lefts)
     for row, row_offsets in zip(rows, offsets, strict=True):
-        for vertex, centre in zip(row, _place_row([0.0] * len(row), row_offsets), strict=True):
-            x[vertex] = centre
+        middle = sum(row_offsets) / len(row_offsets)  # packed tight, centred on 0
+        for vertex, offset in zip(row, row_offsets, strict=True):
+            x[vertex] = offset - middle
     moved = 0.0
     for sweep in range(2 * SWEEPS):
         down = sweep % 2 == 0
