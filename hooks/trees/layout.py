@@ -554,11 +554,19 @@ def _transpose(
             if not candidate[r]:
                 continue
             candidate[r] = False
-            for i in range(len(row) - 1):
-                u, v = row[i], row[i + 1]
-                a, b, c, d = single_pred[u], single_pred[v], single_succ[u], single_succ[v]
-                if a >= 0 and b >= 0 and c >= 0 and d >= 0:  # passing lines
-                    a, b, c, d = position[a], position[b], position[c], position[d]
+            moved = False
+            # u is the left one of the pair; after a swap it stays u, one place further on.
+            u = row[0]
+            up_u, down_u = single_pred[u], single_succ[u]
+            for i in range(1, len(row)):
+                v = row[i]
+                up_v, down_v = single_pred[v], single_succ[v]
+                if up_u >= 0 and up_v >= 0 and down_u >= 0 and down_v >= 0:  # passing lines
+                    a, b = position[up_u], position[up_v]
+                    c, d = position[down_u], position[down_v]
+                    if a < b and c < d:  # the most common case: in order, nothing to do
+                        u, up_u, down_u = v, up_v, down_v
+                        continue
                     now, swapped = (a > b) + (c > d), (a < b) + (c < d)
                 else:
                     # Edges of u and v to the same layer cross when their ends there are in
@@ -574,14 +582,18 @@ def _transpose(
                                 elif at < other:
                                     swapped += 1
                 if swapped < now or (ties and now and swapped == now):
-                    row[i], row[i + 1] = v, u
-                    position[u], position[v] = i + 1, i
+                    row[i - 1], row[i] = v, u
+                    position[u], position[v] = i, i - 1
                     gained += now - swapped
-                    candidate[r] = True
-                    if r:
-                        candidate[r - 1] = True
-                    if r < last:
-                        candidate[r + 1] = True
+                    moved = True
+                else:
+                    u, up_u, down_u = v, up_v, down_v
+            if moved:
+                candidate[r] = True
+                if r:
+                    candidate[r - 1] = True
+                if r < last:
+                    candidate[r + 1] = True
         total += gained
     return total
 
