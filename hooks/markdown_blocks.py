@@ -458,6 +458,12 @@ class _Parser:
                 if block[1:]:
                     blocks.insert(0, block[1:])
                 continue
+            if all(text[:1].isalpha() for text, _ in block):
+                # Every line starts with a letter: no processor before the paragraph's takes
+                # it (each needs a line that starts with a space, `!`, `?`, `=`, `#`, `-`,
+                # `_`, `*`, `+`, `>` or a digit, or a second line of `=` or `-`).
+                self._paragraph(parent, blocks)
+                continue
             joined = "\n" + "\n".join([text for text, _ in block])
             indented = block[0][0].startswith(_SPACES)
             if (
