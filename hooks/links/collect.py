@@ -61,6 +61,8 @@ def _mask_inline(text: str) -> str:
     A code span closes at the next run of exactly as many backticks within the same paragraph;
     an opening run with no such partner is literal text, as in CommonMark.
     """
+    if "`" not in text and "<!--" not in text:
+        return text
     pieces: list[str] = []
     done = 0
     pos = 0
@@ -125,17 +127,6 @@ def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class _Places:
-    """Turns offsets in a text into 1-based line and column in one binary search each."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def at(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
-
-
 def collect_links(markdown: str, source: str, blocks: Blocks | None = None) -> list[Link]:
     """Every link target in a page, in the order it appears, with its 1-based line and column.
 
@@ -173,18 +164,16 @@ def _collect(markdown: str, source: str, blocks: Blocks | None) -> list[Link]:
     # escaped brackets are told apart without scanning back from each `]`.
     openers: list[tuple[int, bool]] = []
     span_starts = [start for start, _ in definition_spans]
-    for bracket in _BRACKET.finditer(text):
-        token = bracket.group()
+    for start, close, token in _brackets(text):
         if token.startswith("\\"):
             continue
         if token != "]":
-            openers.append((bracket.end(), token == "!["))
+            openers.append((close, token == "!["))
             continue
         if not openers:
             continue
         inner_start, is_image = openers.pop()
-        close = bracket.end()
-        if _inside(definition_spans, span_starts, bracket.start()):
+        if definition_spans and _inside(definition_spans, span_starts, start):
             continue
         destination = _DESTINATION.match(text, close)
         if destination:
@@ -196,8 +185,8 @@ def _collect(markdown: str, source: str, blocks: Blocks | None) -> list[Link]:
             continue
         use = _REFERENCE_USE.match(text, close)
         label = _label(use.group(1)) if use and use.group(1).strip() else ""
-        if not label and bracket.start() - inner_start <= _LONGEST_LABEL:
-            label = _label(text[inner_start : bracket.start()])
+        if not label and start - inner_start <= _LONGEST_LABEL:
+            label = _label(text[inner_start:start])
         if label in definitions:
             used.add(label)
 
@@ -220,12 +209,42 @@ def _collect(markdown: str, source: str, blocks: Blocks | None) -> list[Link]:
     if not found:
         return []
     found.sort(key=lambda item: item[0])
-    places = _Places(text)
     links = []
+    line, line_start, done = 1, 0, 0  # lines counted up to `done`, in order of offset
     for offset, target, kind in found:
-        line, col = places.at(offset)
-        links.append(Link(source=source, line=line, col=col, target=target, kind=kind))
+        if newlines := text.count("\n", done, offset):
+            line += newlines
+            line_start = text.rindex("\n", done, offset) + 1
+        done = offset
+        links.append(Link(source, line, offset - line_start + 1, target, kind))
     return links
+
+
+def _brackets(text: str) -> list[tuple[int, int, str]]:
+    """Each `\\x`, `![`, `[` and `]` of `text` in order, as `_BRACKET` finds them:
+    (start, end, token).
+
+    Without a backslash every `[` is a token, an image's when a `!` stands before it (no
+    other token can have taken that `!`), and every `]` is one, so they are found with
+    `str.find`, many times faster than the regex engine steps through the text.
+    """
+    if "\\" in text:
+        return [(match.start(), match.end(), match.group()) for match in _BRACKET.finditer(text)]
+    found = []
+    for char in "[]":
+        at = text.find(char)
+        while at >= 0:
+            found.append(at)
+            at = text.find(char, at + 1)
+    found.sort()
+    return [
+        (at, at + 1, "]")
+        if text[at] == "]"
+        else (at - 1, at + 1, "![")
+        if at and text[at - 1] == "!"
+        else (at, at + 1, "[")
+        for at in found
+    ]
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
