@@ -27,7 +27,6 @@ same bytes.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import itertools
 import math
@@ -189,12 +188,18 @@ def _node_size(node: Question | Outcome) -> tuple[tuple[str, ...], float, float]
     lines = wrap(node.text, NODE_TEXT_WIDTH, FONT_SIZE)
     text = _lines_width(lines, FONT_SIZE)
     if isinstance(node, Outcome):
-        icon, word = VERDICT_MARKS[node.verdict]
-        verdict = f"{icon} {word}"
-        text = max(text, text_width(verdict, FONT_SIZE) * BOLD)
+        verdict, verdict_width = _verdict_line(node.verdict)
+        text = max(text, verdict_width)
         lines = (verdict, *lines)
     width = max(NODE_MIN_WIDTH, math.ceil(text + 2 * NODE_PAD_X))
     return lines, width, len(lines) * LINE_HEIGHT + 2 * NODE_PAD_Y
+
+
+@functools.cache
+def _verdict_line(verdict: Verdict) -> tuple[str, float]:
+    """An outcome's verdict line and its width in bold."""
+    icon, word = VERDICT_MARKS[verdict]
+    return f"{icon} {word}", text_width(f"{icon} {word}", FONT_SIZE) * BOLD
 
 
 def _label_size(label: str) -> tuple[tuple[str, ...], float, float]:
@@ -622,7 +627,7 @@ def layout(tree: Tree) -> Layout:
     index = {node_id: i for i, node_id in enumerate(node_ids)}
     rank = _tighten(tree, _ranks(tree))
 
-    # Vertices: nodes, then one label per answer, then igraph's dummies.
+    # Vertices: nodes, then one label per answer, then the points long lines pass through.
     layer: list[int] = [2 * rank[node_id] for node_id in node_ids]
     lefts: list[float] = []  # how far each vertex reaches left of its anchor, and right
     rights: list[float] = []
@@ -632,11 +637,14 @@ def layout(tree: Tree) -> Layout:
         lefts.append(node_boxes[-1][1] / 2)
         rights.append(node_boxes[-1][1] / 2)
     answers: list[tuple[str, int, str, tuple[tuple[str, ...], float, float]]] = []
+    label_sizes: dict[str, tuple[tuple[str, ...], float, float]] = {}
     for node_id in node_ids:
         node = tree.nodes[node_id]
         if isinstance(node, Question):
             for i, answer in enumerate(node.answers):
-                answers.append((node_id, i, answer.next, _label_size(answer.label)))
+                if answer.label not in label_sizes:  # "Yes" and "No" come back often
+                    label_sizes[answer.label] = _label_size(answer.label)
+                answers.append((node_id, i, answer.next, label_sizes[answer.label]))
                 layer.append(2 * rank[node_id] + 1)
                 lefts.append(0.0)  # the anchor is the line; the label hangs to its right
                 rights.append(LABEL_GAP + answers[-1][3][1])
@@ -757,7 +765,8 @@ def layout(tree: Tree) -> Layout:
     for h, run in zip(heights[:-1], runs, strict=False):
         tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
     for vertex, node_id in enumerate(node_ids):
-        boxes[node_id] = dataclasses.replace(boxes[node_id], y=_round(tops[layer[vertex]]))
+        box = boxes[node_id]
+        boxes[node_id] = Box(node_id, box.x, _round(tops[layer[vertex]]), box.w, box.h, box.lines)
 
     edges: list[Edge] = []
     for k, (source, answer, target, (label_lines, label_w, label_h)) in enumerate(answers):
