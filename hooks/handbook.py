@@ -21,7 +21,7 @@ import github_actions
 from links.collect import line_offset
 from links.site import LinkSite
 from markdown_blocks import scan
-from page_facts import FactCache, PageFacts, TreeRef
+from page_facts import FactCache, PageFacts, TreeRef, seen
 from problems import Problem
 from security.policy import ROBOTS_TXT, SitePolicy, public_setting
 from security.unsafe import find_unsafe_html
@@ -49,6 +49,8 @@ class _Build:
         self.page_problems: dict[str, list[tuple[str, Problem]]] = {}
         self.remembered: dict[str, list[Tree]] = {}  # trees of pages taken from the cache
         self.cache: FactCache | None = None
+        # Each page's file as it looked just before the build read it, kept with its facts.
+        self.looked: dict[str, list[int] | None] = {}
 
 
 _build = _Build()
@@ -153,6 +155,13 @@ def _tree_fence(source, language, class_name, options, md, **kwargs):
 
 
 @_no_traceback
+def on_pre_page(page, config, files):
+    # Before MkDocs reads the page, so what is seen describes the text read after it.
+    _build.looked[page.file.src_uri] = seen(page.file.abs_src_path)
+    return page
+
+
+@_no_traceback
 def on_page_markdown(markdown, page, config, files):
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, source = page.file.src_uri, page.file.content_string
@@ -232,9 +241,10 @@ def _remember_unrendered(config, files) -> None:
         src = file.src_uri
         if src in _build.sources or file.page is None:
             continue
-        facts = _build.cache.get(src, file.content_string) if _build.cache else None
+        read = lambda file=file: file.content_string  # noqa: E731 - only if the file changed
+        facts = _build.cache.get(src, read, file.abs_src_path) if _build.cache else None
         if facts is None:  # not in the cache: read it as a full build would
-            page = file.page
+            page = on_pre_page(file.page, config=config, files=files)
             page.read_source(config)
             page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
             page.render(config, files)
@@ -276,7 +286,7 @@ def _store_facts(files) -> None:
         if src in facts:
             facts[src].anchors = _build.links.anchors.get(src, set())
             facts[src].problems = _build.page_problems.get(src, [])
-            _build.cache.put(src, _build.sources[src], facts[src])
+            _build.cache.put(src, _build.sources[src], facts[src], _build.looked.get(src))
     _build.cache.keep_only(pages)
     _build.cache.save()
 

@@ -9,6 +9,14 @@ page's path and text, the hooks' own source and the config file (with any files 
 append to every page). A page whose key still matches is taken from the cache; any change to
 it, to the hooks or to the config invalidates it. A cache that cannot be read is ignored with
 one info line and rebuilt; nothing here ever stops a build.
+
+As git's index does, each entry also keeps the size, modification time and inode its file had
+just before its text was read: while all three are unchanged, the text is the one the key was
+made of, and a dirty build need not read and hash the file again. A file changed less than
+`RACY_NS` before it was looked at could change again within the same tick of the file
+system's clock without its time moving, so such an entry is trusted only after its text is
+read again (and its key still matches). Each entry's facts stay as JSON text until a dirty
+build needs them, and are written back unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +36,8 @@ from trees.model import Pos
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 
-FORMAT = 1
+FORMAT = 2
+RACY_NS = 2_000_000_000  # coarser than any file system's clock (FAT keeps even seconds)
 HOOKS = Path(__file__).resolve().parent
 
 
@@ -69,7 +79,8 @@ class FactCache:
         for text in extra:
             salt.update(b"\0" + text.encode())
         self.salt = salt.hexdigest()
-        self.pages: dict[str, dict] = {}
+        # page -> [key, what the file looked like when its text was read (see `seen`), facts]
+        self.pages: dict[str, list] = {}
         self.loaded = False
 
     def key(self, page: str, text: str) -> str:
@@ -94,22 +105,36 @@ class FactCache:
             )
             self.pages = {}
 
-    def get(self, page: str, text: str) -> PageFacts | None:
-        """The facts kept for `page` with exactly this text, or None."""
+    def get(
+        self, page: str, text: str | Callable[[], str], path: str | None = None
+    ) -> PageFacts | None:
+        """The facts kept for `page` with exactly this text, or None.
+
+        `text` may be a function that reads it; with the file's `path`, it is called only
+        when the file does not look as it did when its facts were kept.
+        """
         self.load()
         entry = self.pages.get(page)
-        if not isinstance(entry, dict) or entry.get("key") != self.key(page, text):
+        if not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[2], str):
             return None
+        now = seen(path)
+        if now is None or not _unchanged(entry[1], now):
+            if entry[0] != self.key(page, text() if callable(text) else text):
+                return None
+            entry[1] = now  # taken before the text was read, so it describes that text
         try:
-            return _facts(page, entry)
+            return _facts(page, json.loads(entry[2]))
         except (KeyError, TypeError, ValueError):
             return None  # a damaged entry: the page is read again
 
-    def put(self, page: str, text: str, facts: PageFacts) -> None:
+    def put(self, page: str, text: str, facts: PageFacts, looked: list[int] | None = None) -> None:
+        """Keep `facts` for `page` read as `text`; `looked`: `seen` of its file just before the
+        text was read."""
         # Not loaded first: a full build renders every page and puts each, so what the cache
         # held is never read. A page neither put nor taken from the cache has no entry after
         # `save`, and a later dirty build reads it again, as it does any page missing here.
-        self.pages[page] = {"key": self.key(page, text), **_entry(facts)}
+        entry = json.dumps(_entry(facts), separators=(",", ":"))
+        self.pages[page] = [self.key(page, text), looked, entry]
 
     def keep_only(self, pages: Iterable[str]) -> None:
         """Forget pages the site no longer has."""
@@ -128,6 +153,29 @@ class FactCache:
             os.replace(temporary, self.path)
         except OSError as error:
             log.info(f"the handbook's cache {self.path} could not be written ({error})")
+
+
+def seen(path: str | None) -> list[int] | None:
+    """A file's size, modification time and inode, and when they were looked at (None for a
+    page with no file of its own)."""
+    if not path:
+        return None
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino, time.time_ns()]
+
+
+def _unchanged(before: object, now: list[int]) -> bool:
+    """Whether a file looks as it did, and did so long enough after its last change that a
+    change since would have moved its time."""
+    return (
+        isinstance(before, list)
+        and len(before) == 4
+        and before[:3] == now[:3]
+        and before[1] + RACY_NS < before[3]
+    )
 
 
 def _entry(facts: PageFacts) -> dict:

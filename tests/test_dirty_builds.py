@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import tiny_config
 
-from page_facts import FactCache, PageFacts
+from page_facts import FactCache, PageFacts, seen
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 DIRTY_NOTICE = "A 'dirty' build is being performed"
@@ -123,6 +123,53 @@ def test_the_cache_key_changes_with_the_page_the_config_and_appended_snippets(tm
     assert again.get("a.md", "# A changed\n") is None
     assert FactCache(tmp_path, "site_name: y\n").get("a.md", "# A\n") is None
     assert FactCache(tmp_path, "site_name: x\n", ["*[A]: B"]).get("a.md", "# A\n") is None
+
+
+def _unread() -> str:
+    raise AssertionError("the file was read although it looks as it did")
+
+
+def test_a_file_that_looks_as_it_did_is_not_read_again(tmp_path):
+    page = tmp_path / "a.md"
+    page.write_text("# A\n", encoding="utf-8")
+    an_hour_ago = page.stat().st_mtime_ns - 3_600_000_000_000
+    os.utime(page, ns=(an_hour_ago, an_hour_ago))
+    facts = PageFacts(anchors={"a"})
+    cache = FactCache(tmp_path, "site_name: x\n")
+    cache.put("a.md", "# A\n", facts, seen(str(page)))
+    cache.save()
+    assert FactCache(tmp_path, "site_name: x\n").get("a.md", _unread, str(page)) == facts
+    # Another size (or time, or inode): the text is read, and the key tells.
+    page.write_text("# A, longer\n", encoding="utf-8")
+    os.utime(page, ns=(an_hour_ago, an_hour_ago))
+    assert FactCache(tmp_path, "site_name: x\n").get("a.md", page.read_text, str(page)) is None
+    # The config is in the key, whatever the file looks like.
+    assert FactCache(tmp_path, "site_name: y\n").get("a.md", "# A\n", str(page)) is None
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again_until_it_settles(tmp_path):
+    page = tmp_path / "a.md"
+    page.write_text("# A\n", encoding="utf-8")
+    facts = PageFacts(anchors={"a"})
+    cache = FactCache(tmp_path, "site_name: x\n")
+    cache.put("a.md", "# A\n", facts, seen(str(page)))  # changed within the clock's tick
+    cache.save()
+    reads = []
+
+    def read() -> str:
+        reads.append(1)
+        return page.read_text(encoding="utf-8")
+
+    again = FactCache(tmp_path, "site_name: x\n")
+    assert again.get("a.md", read, str(page)) == facts
+    assert reads == [1]
+    # Once it has not changed for longer than the clock's tick, what it looks like is enough.
+    an_hour_ago = page.stat().st_mtime_ns - 3_600_000_000_000
+    os.utime(page, ns=(an_hour_ago, an_hour_ago))
+    assert again.get("a.md", read, str(page)) == facts
+    assert reads == [1, 1]
+    again.save()
+    assert FactCache(tmp_path, "site_name: x\n").get("a.md", _unread, str(page)) == facts
 
 
 def test_two_processes_with_different_hash_seeds_build_the_same_site(tmp_path):
