@@ -235,9 +235,25 @@ def _anchor_problem(link: Link, resolved: Resolution, index: SiteIndex) -> str |
 _Landing = tuple[Link, Resolution | None]
 
 
+# A relative link to a page, with or without an anchor, in the plainest form: no scheme, host,
+# query, space, percent sign or backslash, not starting with '/'. For such a target `resolve`
+# splits the URL at its '#' alone, decodes nothing, and joins the path to the link's folder;
+# so when that lands on a page, the landing is that page and anchor, found without the rest.
+_PLAIN_PAGE_LINK = re.compile(r"([\w.-][\w./-]*\.md)(?:#([\w-]*))?", re.ASCII)
+
+
 def _resolve_all(links: Iterable[Link], index: SiteIndex, site_url: str) -> list[_Landing]:
     """Each link with where it lands: one resolution per link for everything that follows."""
-    return [(link, resolve(link, index, site_url, explain=False)) for link in links]
+    landings: list[_Landing] = []
+    for link in links:
+        plain = _PLAIN_PAGE_LINK.fullmatch(link.target) if link.kind != "html" else None
+        if plain is not None:
+            page = _join(_folder(link.source), plain.group(1))
+            if page is not None and page in index.pages:
+                landings.append((link, Resolution(page=page, anchor=plain.group(2) or "")))
+                continue
+        landings.append((link, resolve(link, index, site_url, explain=False)))
+    return landings
 
 
 def _problems(landings: Iterable[_Landing], index: SiteIndex, site_url: str) -> list[Problem]:
