@@ -50,7 +50,7 @@ def hooks_version() -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TreeRef:
     """What the site-wide tree checks need of a tree: its id and where it stands."""
 

@@ -20,7 +20,7 @@ def page_path(page: str) -> str:
     return page if page == CONFIG else f"docs/{page}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One mistake at one place: the file as the writer knows it, 1-based line and column."""
 

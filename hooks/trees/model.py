@@ -14,7 +14,7 @@ Verdict = Literal["go", "caution", "decline"]
 VERDICTS: tuple[Verdict, ...] = ("go", "caution", "decline")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Pos:
     """A place in a page's Markdown file: 1-based line and column."""
 
