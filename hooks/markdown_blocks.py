@@ -702,6 +702,8 @@ class _Parser:
         for item in items:
             if item[0][0].startswith(_SPACES) and lst.children:
                 self.blocks(lst.children[-1], [item])
+            elif all(text[:1].isalpha() for text, _ in item):
+                lst.add("li").text = True  # what `blocks` makes of it: see there
             else:
                 self.blocks(lst.add("li"), [item])
         self.state.pop()
@@ -860,7 +862,8 @@ def scan(markdown: str) -> Blocks:
             index = stored[number].last + 1
     collapsed.extend(zip(lines[index:], range(index, len(lines)), strict=True))
     parser = _Parser(lines, stored)
-    parser.chunk(_El("div"), collapsed)
+    for part in _parts_with_code(collapsed):
+        parser.chunk(_El("div"), part)
 
     code = [(starts[i], starts[i] + len(raw_lines[i])) for i in sorted(parser.code)]
     fence_code = parser.reverted
@@ -890,6 +893,42 @@ def scan(markdown: str) -> Blocks:
         ]
         code = _merge(sorted(code + comments))
     return Blocks(markdown, fences, _merge(code))
+
+
+def _parts_with_code(collapsed: _Block) -> Iterator[_Block]:
+    """The parts of the document the block parser must read to find all its code.
+
+    The parser reads the top-level blocks in turn, and all one of them sees of those before is
+    the last element they left (the state of nested processors is back to empty between
+    them). A top-level block of lines that all start with a letter is a paragraph, and one of
+    a single line starting with `#` a heading, whatever stands before; after either, the last
+    element is a paragraph or heading as well. So the document splits before each such block
+    into parts that the parser reads alike on their own, each from an empty root. A part in
+    which no line holds four spaces in a row holds no code (see `_SIGNS_OF_CODE`) and is
+    skipped: that is most of an ordinary page, all but its admonitions and indented lists.
+    """
+    start, spaced = 0, False
+    for index, (text, _) in enumerate(collapsed):
+        if text and index > start and not collapsed[index - 1][0] and _afresh(collapsed, index):
+            if spaced:
+                yield collapsed[start:index]
+            start, spaced = index, False
+        if "    " in text:
+            spaced = True
+    if spaced:
+        yield collapsed[start:]
+
+
+def _afresh(collapsed: _Block, index: int) -> bool:
+    """Whether the top-level block at `index` is a paragraph of lines that all start with a
+    letter, or a heading of one line: read alike whatever stands before it."""
+    if collapsed[index][0].startswith("#"):
+        return index + 1 == len(collapsed) or not collapsed[index + 1][0]
+    while index < len(collapsed) and collapsed[index][0]:
+        if not collapsed[index][0][:1].isalpha():
+            return False
+        index += 1
+    return True
 
 
 def _replace_shown(fence: Fence, shown: Shown) -> Fence:
