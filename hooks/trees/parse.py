@@ -21,10 +21,11 @@ from collections.abc import Iterator
 import yaml
 from yaml.events import (
     AliasEvent,
-    CollectionEndEvent,
     DocumentStartEvent,
+    MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
+    SequenceEndEvent,
     SequenceStartEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -844,8 +845,11 @@ def _compose(text: str) -> Node | None:
     root: Node | None = None
     stack: list[list] = []  # [collection node, pending mapping key or None]
     documents = 0
+    # Events are told apart by their exact class (both parsers make these classes and no
+    # subclass of them), which costs far less than isinstance on every event of a tree.
     for event in _events(text):
-        if isinstance(event, DocumentStartEvent):
+        kind = type(event)
+        if kind is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise _Refused(
@@ -854,13 +858,13 @@ def _compose(text: str) -> Node | None:
                     "remove the '---' line, or put the second tree in its own fence",
                 )
             continue
-        if isinstance(event, AliasEvent):
+        if kind is AliasEvent:
             raise _Refused(
                 event.start_mark,
                 f"'*{event.anchor}' is a YAML alias, which a tree does not use: write the value "
                 "out in full (put text starting with '*' in quotes)",
             )
-        if isinstance(event, ScalarEvent | SequenceStartEvent | MappingStartEvent):
+        if kind is ScalarEvent or kind is SequenceStartEvent or kind is MappingStartEvent:
             if event.anchor is not None:
                 raise _Refused(
                     event.start_mark,
@@ -877,7 +881,7 @@ def _compose(text: str) -> Node | None:
                     "(put text starting with '!' in quotes)",
                 )
         node: Node
-        if isinstance(event, ScalarEvent):
+        if kind is ScalarEvent:
             node = ScalarNode(
                 # LibYAML marks a plain scalar with "", PyYAML with None: one value for both.
                 "tag:yaml.org,2002:str",
@@ -886,26 +890,28 @@ def _compose(text: str) -> Node | None:
                 event.end_mark,
                 event.style or None,
             )
-        elif isinstance(event, SequenceStartEvent | MappingStartEvent):
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
             if len(stack) >= MAX_NESTING:
                 raise _Refused(event.start_mark, _too_deep())
-            kind = SequenceNode if isinstance(event, SequenceStartEvent) else MappingNode
-            stack.append([kind("", [], event.start_mark, event.end_mark, event.flow_style), None])
+            made = SequenceNode if kind is SequenceStartEvent else MappingNode
+            stack.append([made("", [], event.start_mark, event.end_mark, event.flow_style), None])
             continue
-        elif isinstance(event, CollectionEndEvent):
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
             node = stack.pop()[0]
             node.end_mark = event.end_mark
         else:
             continue
         if not stack:
             root = node
-        elif isinstance(stack[-1][0], SequenceNode):
-            stack[-1][0].value.append(node)
-        elif stack[-1][1] is None:
-            stack[-1][1] = node
+            continue
+        top = stack[-1]
+        if type(top[0]) is SequenceNode:
+            top[0].value.append(node)
+        elif top[1] is None:
+            top[1] = node
         else:
-            stack[-1][0].value.append((stack[-1][1], node))
-            stack[-1][1] = None
+            top[0].value.append((top[1], node))
+            top[1] = None
     return root
 
 
@@ -913,8 +919,11 @@ def _events(text: str) -> Iterator[yaml.Event]:
     """The parser's events, one at a time, so refusing one stops the parse there."""
     parser = _Parser(text)
     try:
-        while parser.check_event():
-            yield parser.get_event()
+        # Both parsers give None once the stream has ended (LibYAML's as check_event does).
+        event = parser.get_event()
+        while event is not None:
+            yield event
+            event = parser.get_event()
     finally:
         parser.dispose()
 
