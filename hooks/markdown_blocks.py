@@ -962,8 +962,8 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
     end = starts[last] + len(raw_lines[last].removesuffix("\r"))
     body = found.body[: max(0, last - found.first)]  # the page's final newline adds no line
     typed = [
-        _cut(raw_lines[found.first + 1 + number].removesuffix("\r"), len(found.ws))
-        for number in range(len(body))
+        raw.removesuffix("\r") if not found.ws else _cut(raw.removesuffix("\r"), len(found.ws))
+        for raw in raw_lines[found.first + 1 : found.first + 1 + len(body)]
     ]
     return Fence(
         line=found.first + 1,
@@ -974,7 +974,7 @@ def _fence(found: _Found, raw_lines: list[str], starts: list[int], shown: Shown)
         marker=found.marker,
         info=found.info,
         lang=found.lang,
-        body="".join(f"{text}\n" for text in typed),
+        body="\n".join(typed) + "\n" if typed else "",
         body_line=found.first + 2,
         body_col=len(prefix) + 1,
         closed=closed,

@@ -106,6 +106,7 @@ _DESTINATION = re.compile(
     r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)""",
     re.S,
 )
+_PLAIN_DESTINATION = re.compile(r"\(([^\s()\\<>]*)\)")
 _REFERENCE_USE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")
 _DEFINITION = re.compile(
     r"^[ \t]*\[((?:[^\[\]\\\n]|\\.)+)\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M
@@ -175,10 +176,16 @@ def _collect(markdown: str, source: str, blocks: Blocks | None) -> list[Link]:
         inner_start, is_image = openers.pop()
         if definition_spans and _inside(definition_spans, span_starts, start):
             continue
+        kind: LinkKind = "image" if is_image else "inline"
+        # A destination of plain URL characters only, as most are, is read by a simpler
+        # pattern with the same target: `_DESTINATION`, being greedy, takes the same
+        # characters and the closing parenthesis.
+        if plain := _PLAIN_DESTINATION.match(text, close):
+            found.append((plain.start(1), plain.group(1), kind))
+            continue
         destination = _DESTINATION.match(text, close)
         if destination:
             group = 1 if destination.group(1) is not None else 2
-            kind: LinkKind = "image" if is_image else "inline"
             found.append((destination.start(group), destination.group(group), kind))
             continue
         if not definitions:
