@@ -94,9 +94,11 @@ class TreeSite:
         """
         # Padding with the removed lines makes every position come out right at the source.
         padded = "\n" * line_offset + markdown
+        # A tree fence, a near miss (other case, `_` or spaces, `decisiontree`) and a fence
+        # that only names the language all hold "decision" in some letter case.
+        if "decision" not in markdown.lower():
+            return PageTrees(markdown)
         if blocks is None:
-            if "decision" not in markdown.lower():
-                return PageTrees(markdown)
             blocks = scan(padded)
         result = PageTrees(markdown)
         shown = page_path(page)
