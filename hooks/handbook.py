@@ -155,14 +155,10 @@ def _tree_fence(source, language, class_name, options, md, **kwargs):
 
 
 @_no_traceback
-def on_pre_page(page, config, files):
-    # Before MkDocs reads the page, so what is seen describes the text read after it.
-    _build.looked[page.file.src_uri] = seen(page.file.abs_src_path)
-    return page
-
-
-@_no_traceback
 def on_page_markdown(markdown, page, config, files):
+    # What the file looks like just before its text is read here (the text the cache keeps
+    # the page's facts under), taken after MkDocs has read it, when looking costs least.
+    _build.looked[page.file.src_uri] = seen(page.file.abs_src_path)
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src, source = page.file.src_uri, page.file.content_string
     offset = line_offset(source, markdown)
@@ -244,7 +240,7 @@ def _remember_unrendered(config, files) -> None:
         read = lambda file=file: file.content_string  # noqa: E731 - only if the file changed
         facts = _build.cache.get(src, read, file.abs_src_path) if _build.cache else None
         if facts is None:  # not in the cache: read it as a full build would
-            page = on_pre_page(file.page, config=config, files=files)
+            page = file.page
             page.read_source(config)
             page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
             page.render(config, files)
