@@ -907,16 +907,25 @@ def _parts_with_code(collapsed: _Block) -> Iterator[_Block]:
     which no line holds four spaces in a row holds no code (see `_SIGNS_OF_CODE`) and is
     skipped: that is most of an ordinary page, all but its admonitions and indented lists.
     """
-    start, spaced = 0, False
-    for index, (text, _) in enumerate(collapsed):
-        if text and index > start and not collapsed[index - 1][0] and _afresh(collapsed, index):
-            if spaced:
-                yield collapsed[start:index]
-            start, spaced = index, False
-        if "    " in text:
-            spaced = True
-    if spaced:
-        yield collapsed[start:]
+    spaced = [index for index, (text, _) in enumerate(collapsed) if "    " in text]
+    end = 0  # where the last part read ends: a point where a part starts, or 0
+    following = 0  # the first of `spaced` not yet in a part
+    while following < len(spaced):
+        index = spaced[following]
+        start = index  # the last point at or before it where a part starts (or `end`)
+        while start > end and not _starts_part(collapsed, start):
+            start -= 1
+        end = index + 1  # the next point where a part starts, or the page's end
+        while end < len(collapsed) and not _starts_part(collapsed, end):
+            end += 1
+        yield collapsed[start:end]
+        while following < len(spaced) and spaced[following] < end:
+            following += 1
+
+
+def _starts_part(collapsed: _Block, index: int) -> bool:
+    """Whether a top-level block that is read alike whatever stands before starts at `index`."""
+    return bool(collapsed[index][0]) and not collapsed[index - 1][0] and _afresh(collapsed, index)
 
 
 def _afresh(collapsed: _Block, index: int) -> bool:
