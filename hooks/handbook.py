@@ -18,6 +18,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 import github_actions
+from links import check as link_check
 from links.collect import line_offset
 from links.site import LinkSite
 from markdown_blocks import scan
@@ -25,6 +26,7 @@ from page_facts import FactCache, PageFacts, TreeRef, seen
 from problems import Problem
 from security.policy import ROBOTS_TXT, SitePolicy, public_setting
 from security.unsafe import find_unsafe_html
+from trees import render as tree_render
 from trees.fences import INFO
 from trees.fields import FieldRenderer
 from trees.model import Tree
@@ -207,7 +209,7 @@ def on_page_content(html, page, config, files):
 
 @_no_traceback
 def on_post_page(output, page, config):
-    source = _build.sources.get(page.file.src_uri)
+    source = _build.sources.pop(page.file.src_uri, None)  # its last use: let it go
     return _policy.apply(output, page.content or "", source or page.file.content_string)
 
 
@@ -229,7 +231,19 @@ def on_env(env, config, files):
         _build.links.read_html(src, html)
     _store_facts(files)
     _report(_build.links.check(config, files), "Link")
+    _let_go()
     return env
+
+
+def _let_go() -> None:
+    """Free what the site-wide checks needed, before MkDocs writes every page and the search
+    index: only the pages' texts stay, each until its page is written (`on_post_page`)."""
+    global _build
+    sources = _build.sources
+    _build = _Build()
+    _build.sources = sources
+    for remembered in (link_check._join, link_check._folder, tree_render._num, tree_render._e):
+        remembered.cache_clear()  # answers about this build's paths and charts
 
 
 def _fact_cache(config) -> FactCache | None:

@@ -136,7 +136,7 @@ def theme_inline_code(
 
     def theirs(start: int, body: str) -> bool:
         inside = any(begin <= start < end for begin, end in excluded)
-        typed = body.strip() != "" and any(_written_in(body.strip(), text) for text in sources)
+        typed = body.strip() != "" and any(body.strip() in source for source in sources)
         return not inside and not typed
 
     found_scripts, found_styles = _elements(html)
@@ -147,11 +147,6 @@ def theme_inline_code(
     ]
     styles = [body for start, _, body in found_styles if theirs(start, body)]
     return scripts, styles
-
-
-@functools.lru_cache(maxsize=1024)  # the same scripts, and the same mkdocs.yml, on every page
-def _written_in(text: str, source: str) -> bool:
-    return text in source
 
 
 def _elements(html: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
