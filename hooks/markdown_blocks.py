@@ -62,6 +62,13 @@ It follows the same steps as Python-Markdown with the handbook's extensions:
 `tests/test_markdown_blocks.py` holds a property test that renders generated pages with the
 handbook's own Markdown configuration and compares each fence's verdict with the HTML.
 
+Every page of a build is scanned, so the scanner skips what cannot change a verdict, and
+each shortcut says where it stands why it is exact: a page with no fence marker, comment,
+tab or four spaces in a row holds no code at all (`_SIGNS_OF_CODE`); only lines holding a
+fence marker are tried as openings; a fence at the left margin runs to its first closing
+line; the block parser reads only the parts of a page that can hold code
+(`_parts_with_code`), and offers each block only to the processors whose test it can pass.
+
 Not modelled: raw HTML blocks other than comments (`<div markdown>` works because its content
 is read like the page around it), definition lists and tables. They decide nothing about
 fences at the top of a page; an indented block inside one may be judged code or text wrongly,
