@@ -497,6 +497,27 @@ def test_a_tree_untangled_from_answers_taken_last_to_first_still_reads_as_writte
     assert first_answers == ["product", "service", "whose"]
 
 
+def test_a_chart_in_two_parts_still_runs_every_line_down_layer_by_layer() -> None:
+    # A checked tree is one part; igraph mixes up the points of long edges in a graph of
+    # several parts, so the layout places them itself there.
+    parts = tree(
+        "two-parts",
+        "Two parts",
+        question("a", "A?", ("1", "b"), ("2", "d")),
+        question("b", "B?", ("1", "c"), ("2", "d")),
+        question("c", "C?", ("1", "d"), ("2", "e")),
+        outcome("d", "D", "go"),
+        outcome("e", "E", "go"),
+        outcome("lone", "Lone", "go"),
+    )
+    drawn = layout(parts)
+    for edge in drawn.edges:
+        heights = [y for _, y in edge.points]
+        assert heights == sorted(heights), edge
+        assert edge.points[-1][1] == drawn.boxes[edge.target].y
+    assert _crossing_edges(drawn) == []
+
+
 def test_layout_is_the_same_for_the_same_tree() -> None:
     assert layout(CASES["converging"]) == layout(CASES["converging"])
 
