@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from mkdocs.structure.files import File
 
 from trees.site import TreeSite
 
@@ -26,7 +29,8 @@ def test_a_fault_in_the_hooks_names_the_page_and_stops_the_build(build_site, mon
 @pytest.mark.parametrize(
     "event",
     [
-        *("on_startup", "on_config", "on_files", "on_page_markdown", "on_page_content"),
+        *("on_startup", "on_config", "on_files", "on_page_read_source", "on_page_markdown"),
+        "on_page_content",
         *("on_post_page", "on_post_template", "on_env"),
     ],
 )
@@ -45,3 +49,31 @@ def test_a_link_mkdocs_cannot_render_stops_the_build_with_its_place(build_site):
         "docs/index.md:3:9: broken link 'http://[::1': it is not a valid URL; check its "
         "brackets and slashes",
     ]
+
+
+def test_each_page_file_is_read_once_per_build(build_site, monkeypatch):
+    # The hooks read it for its text as written and hand that text to MkDocs.
+    reads = []
+    read = File.content_string.fget
+
+    def counted(file):
+        reads.append(file.src_uri)
+        return read(file)
+
+    monkeypatch.setattr(File, "content_string", property(counted, File.content_string.fset))
+    built = build_site(
+        {
+            "index.md": "# Home\n\nSee [A](a.md).\n",
+            "a.md": "---\ntitle: A\n---\n\n# A\n\nBack [home](index.md#home).\n",
+        }
+    )
+    assert built.ok and built.messages == []
+    assert sorted(reads) == ["a.md", "index.md"]
+
+
+def test_a_page_that_is_not_utf8_gets_mkdocs_own_message(build_site, caplog):
+    # The hooks leave a file they cannot read to MkDocs, which names it in its own words.
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(UnicodeDecodeError):
+        build_site({"index.md": "# Home\n", "bad.md": b"# Bad \xff\n"})
+    assert "Encoding error reading file: bad.md" in caplog.messages
+    assert not any("hooks failed" in message for message in caplog.messages)
