@@ -496,37 +496,39 @@ def _untangle(
         single = single_pred if down else single_succ
         for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
             row = rows[r]
-            keys: dict[int, float] = {}
-            for vertex in row:
+            tie = -1 if reverse else 1
+            moving: list[tuple[float, int, int]] = []  # median, place (ties), vertex
+            stays = False
+            for i, vertex in enumerate(row):
                 if single[vertex] >= 0:
-                    keys[vertex] = position[single[vertex]]
+                    moving.append((position[single[vertex]], tie * i, vertex))
                     continue
                 spots = sorted([position[n] for n in near[vertex]])
                 if not spots:
-                    keys[vertex] = -1  # stays where it is
+                    stays = True  # no edge to that layer: it keeps its place
                 elif len(spots) % 2:
-                    keys[vertex] = spots[len(spots) // 2]
+                    moving.append((spots[len(spots) // 2], tie * i, vertex))
                 elif len(spots) == 2:
-                    keys[vertex] = (spots[0] + spots[1]) / 2
+                    moving.append(((spots[0] + spots[1]) / 2, tie * i, vertex))
                 else:  # dot's weighted median: nearer the side where the ends bunch
                     middle = len(spots) // 2
                     left = spots[middle - 1] - spots[0]
                     right = spots[-1] - spots[middle]
-                    keys[vertex] = (
+                    median = (
                         (spots[middle - 1] * right + spots[middle] * left) / (left + right)
                         if left + right
                         else (spots[middle - 1] + spots[middle]) / 2
                     )
-            tie = -1 if reverse else 1
-            moving = sorted(
-                (keys[vertex], tie * i, vertex) for i, vertex in enumerate(row) if keys[vertex] >= 0
-            )
-            slot = 0
+                    moving.append((median, tie * i, vertex))
+            moving.sort()
+            if stays:
+                kept = set(row).difference(item[2] for item in moving)
+                slots = iter(moving)
+                row[:] = [vertex if vertex in kept else next(slots)[2] for vertex in row]
+            else:
+                row[:] = [item[2] for item in moving]
             for i, vertex in enumerate(row):
-                if keys[vertex] >= 0:
-                    row[i] = moving[slot][2]
-                    slot += 1
-                position[row[i]] = i
+                position[vertex] = i
         _transpose(rows, preds, succs, position, single_pred, single_succ, not reverse)
         found = _total_crossings(rows, preds, position)
         if found <= fewest:
