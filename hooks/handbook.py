@@ -161,23 +161,25 @@ def on_page_read_source(page, config):
     # The hooks need each page's text as written (front-matter lines, the cache key, the page
     # policy): read once here and handed to MkDocs, which would otherwise read the file again.
     # A file that cannot be read is left to MkDocs, which says so in its own words.
+    # What the file looks like just before its text is read: the cache keeps the page's facts
+    # under that text.
+    looked = seen(page.file.abs_src_path)
     try:
         source = page.file.content_string
     except (OSError, ValueError):
         return None
     _build.sources[page.file.src_uri] = source
+    _build.looked[page.file.src_uri] = looked
     return source
 
 
 @_no_traceback
 def on_page_markdown(markdown, page, config, files):
-    # What the file looks like just before its text is read here (the text the cache keeps
-    # the page's facts under), taken after MkDocs has read it, when looking costs least.
-    _build.looked[page.file.src_uri] = seen(page.file.abs_src_path)
     # Read before anything rewrites the Markdown, so lines match the file the writer edits.
     src = page.file.src_uri
     source = _build.sources.get(src)
     if source is None:  # not read by on_page_read_source
+        _build.looked[src] = seen(page.file.abs_src_path)
         source = page.file.content_string
     offset = line_offset(source, markdown)
     _build.page = src
