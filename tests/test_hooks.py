@@ -77,3 +77,24 @@ def test_a_page_that_is_not_utf8_gets_mkdocs_own_message(build_site, caplog):
         build_site({"index.md": "# Home\n", "bad.md": b"# Bad \xff\n"})
     assert "Encoding error reading file: bad.md" in caplog.messages
     assert not any("hooks failed" in message for message in caplog.messages)
+
+
+def test_the_cycle_collector_is_paused_for_the_site_wide_work_and_runs_again_after():
+    import gc
+
+    import handbook
+
+    assert gc.isenabled()
+    with handbook._no_cycle_collection():
+        assert not gc.isenabled()
+        with handbook._cycle_collection():  # MkDocs rendering a page the cache lacks
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left so, inside and after
+    try:
+        with handbook._no_cycle_collection(), handbook._cycle_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
