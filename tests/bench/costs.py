@@ -57,8 +57,12 @@ def measure(pages: int, work: Path, repeat: int, trees_per_100: int) -> dict[str
         for variant in variants:
             shutil.rmtree(cache, ignore_errors=True)
             site = folder / f"site-{variant}"
+            # Every full build starts without a site folder: MkDocs empties one it finds, and
+            # warm and cold must differ only in the cache.
+            shutil.rmtree(site, ignore_errors=True)
             keep(f"cold {variant}", run_child(configs[variant], site, folder).cpu_s)
             if variant == "a":  # the cache the cold build left
+                shutil.rmtree(site, ignore_errors=True)
                 keep("warm a", run_child(configs[variant], site, folder).cpu_s)
             _touch_one_page(docs, round_number)
             run = run_child(configs[variant], site, folder, dirty=True)
