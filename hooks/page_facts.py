@@ -119,9 +119,13 @@ class FactCache:
             return None
         now = seen(path)
         if now is None or not _unchanged(entry[1], now):
-            if entry[0] != self.key(page, text() if callable(text) else text):
+            if callable(text):
+                text = text()  # read after looking, so what was seen describes this text
+            else:
+                now = None  # read before: what the file looks like now says nothing of it
+            if entry[0] != self.key(page, text):
                 return None
-            entry[1] = now  # taken before the text was read, so it describes that text
+            entry[1] = now
         try:
             return _facts(page, json.loads(entry[2]))
         except (KeyError, TypeError, ValueError):
@@ -173,6 +177,7 @@ def _unchanged(before: object, now: list[int]) -> bool:
     return (
         isinstance(before, list)
         and len(before) == 4
+        and all(type(value) is int for value in before)
         and before[:3] == now[:3]
         and before[1] + RACY_NS < before[3]
     )

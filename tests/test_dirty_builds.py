@@ -147,6 +147,16 @@ def test_a_file_that_looks_as_it_did_is_not_read_again(tmp_path):
     assert FactCache(tmp_path, "site_name: y\n").get("a.md", "# A\n", str(page)) is None
 
 
+def test_a_damaged_look_at_a_file_is_ignored_and_the_text_read(tmp_path):
+    page = tmp_path / "a.md"
+    page.write_text("# A\n", encoding="utf-8")
+    facts = PageFacts(anchors={"a"})
+    cache = FactCache(tmp_path, "site_name: x\n")
+    cache.put("a.md", "# A\n", facts, ["4", None, "x", 1])
+    cache.save()
+    assert FactCache(tmp_path, "site_name: x\n").get("a.md", page.read_text, str(page)) == facts
+
+
 def test_a_file_changed_just_before_it_was_read_is_read_again_until_it_settles(tmp_path):
     page = tmp_path / "a.md"
     page.write_text("# A\n", encoding="utf-8")
