@@ -30,7 +30,6 @@ import bisect
 import functools
 import itertools
 import math
-import operator
 import random
 import unicodedata
 from collections import deque
@@ -267,25 +266,6 @@ def _tighten(tree: Tree, rank: dict[str, int]) -> dict[str, int]:
     return rank
 
 
-def _isotonic(targets: list[float]) -> list[float]:
-    """The non-decreasing sequence nearest to `targets` in least squares (pool adjacent
-    violators, linear time)."""
-    means: list[float] = []
-    counts: list[int] = []
-    for mean in targets:
-        count = 1
-        while means and means[-1] >= mean:
-            before, many = means.pop(), counts.pop()
-            mean = (before * many + mean * count) / (many + count)
-            count += many
-        means.append(mean)
-        counts.append(count)
-    result: list[float] = []
-    for mean, count in zip(means, counts, strict=True):
-        result += [mean] * count
-    return result
-
-
 def _offsets(
     row: list[int], lefts: list[float], rights: list[float], gaps: list[float]
 ) -> list[float]:
@@ -295,16 +275,6 @@ def _offsets(
     for i in range(1, len(row)):
         offsets.append(offsets[-1] + rights[row[i - 1]] + lefts[row[i]] + gaps[i - 1])
     return offsets
-
-
-def _place_row(desired: list[float], offsets: list[float]) -> list[float]:
-    """Centres for one layer in its order, each as near its desired x as the spacing allows.
-
-    The constraint "x[i] - x[0] >= offsets[i]" between neighbours becomes "x[i] - offsets[i]
-    is non-decreasing", which is an isotonic regression.
-    """
-    fitted = _isotonic([d - o for d, o in zip(desired, offsets, strict=True)])
-    return [f + o for f, o in zip(fitted, offsets, strict=True)]
 
 
 def _place(
@@ -346,18 +316,37 @@ def _place(
         near = preds if down else succs
         for r in range(1, len(rows)) if down else range(len(rows) - 2, -1, -1):
             row = rows[r]
-            desired = [
-                x[vertex]
-                if not near[vertex]
-                else x[near[vertex][0]]
-                if len(near[vertex]) == 1
-                else sum(x[n] for n in near[vertex]) / len(near[vertex])
-                for vertex in row
-            ]
-            placed = _place_row(desired, offsets[r])
-            moved = max(moved, max(map(abs, map(operator.sub, placed, map(x.__getitem__, row)))))
-            for vertex, centre in zip(row, placed, strict=True):
-                x[vertex] = centre
+            row_offsets = offsets[r]
+            # Each vertex wants the mean x of its neighbours on the layer the sweep comes
+            # from (its own x without any). The constraint "x[i] - x[0] >= offsets[i]"
+            # between neighbours becomes "x[i] - offsets[i] is non-decreasing", an isotonic
+            # regression: pool adjacent violators, in linear time, blocks of (mean, count).
+            means: list[float] = []
+            counts: list[int] = []
+            for vertex, offset in zip(row, row_offsets):
+                around = near[vertex]
+                if not around:
+                    mean = x[vertex] - offset
+                elif len(around) == 1:
+                    mean = x[around[0]] - offset
+                else:
+                    mean = sum(map(x.__getitem__, around)) / len(around) - offset
+                count = 1
+                while means and means[-1] >= mean:
+                    before, many = means.pop(), counts.pop()
+                    mean = (before * many + mean * count) / (many + count)
+                    count += many
+                means.append(mean)
+                counts.append(count)
+            i = 0
+            for mean, count in zip(means, counts):
+                for vertex in row[i : i + count]:
+                    centre = mean + row_offsets[i]
+                    shift = abs(centre - x[vertex])
+                    if shift > moved:
+                        moved = shift
+                    x[vertex] = centre
+                    i += 1
     return x
 
 
@@ -658,21 +647,21 @@ def layout(tree: Tree) -> Layout:
     # That halves the vertices the untangling moves. igraph adds a point on every layer a
     # long edge passes and gives a first order.
     count = len(node_ids)
-    graph = igraph.Graph(
-        n=count, edges=[(index[a[0]], index[a[2]]) for a in answers], directed=True
-    )
+    # GraphBase, not Graph: Graph's constructor tries to import numpy on every call, which
+    # costs more than the layout of a small tree; the C layout is the same either way.
+    graph = igraph.GraphBase(count, [(index[a[0]], index[a[2]]) for a in answers], True)
     rank_of = [rank[node_id] for node_id in node_ids]
     # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
     # large trees a few passes find nearly as few crossings as many, so the passes shrink
     # as the graph grows and the work stays roughly linear in its size.
     passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // (count + len(answers))))
-    sugiyama = graph.layout_sugiyama(layers=rank_of, maxiter=passes)
-    order_x = [x for x, _ in sugiyama.coords[:count]]
+    coords, edge_routing = igraph.GraphBase._layout_sugiyama(graph, rank_of, None, 1, 1, passes)
+    order_x = [x for x, _ in coords[:count]]
     routes: list[list[int]] = []  # per answer: source, points on the layers passed, target
     for k, (source, _, target, _) in enumerate(answers):
         route = [index[source]]
         a, b = rank_of[index[source]], rank_of[index[target]]
-        points = sorted(sugiyama.edge_routing[k], key=lambda point: point[1])
+        points = sorted(edge_routing[k], key=lambda point: point[1])
         if [int(y) for _, y in points] != list(range(a + 1, b)):
             # igraph 1.0 hands a graph of several parts the wrong edges' points (a
             # checked tree is one part): evenly spaced between the ends instead.
