@@ -143,6 +143,9 @@ def _em(char: str) -> float:
     return _ASCII_EM.get(base, _EM_OTHER)
 
 
+# Words and labels come back across a handbook's trees ("Yes", "the", "customer"), so their
+# widths and wrapped lines are kept; the cache is bounded, the answers never change.
+@functools.lru_cache(maxsize=65536)
 def text_width(text: str, font_size: float) -> float:
     """The estimated rendered width of `text` in px, on the generous side."""
     if text.isascii() and text.isprintable():  # the common case, looked up without calls
@@ -150,6 +153,7 @@ def text_width(text: str, font_size: float) -> float:
     return sum(map(_em, text)) * font_size
 
 
+@functools.lru_cache(maxsize=8192)
 def wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
     """Break `text` into lines no wider than `max_width`; a longer word is cut into pieces."""
     lines: list[str] = []
