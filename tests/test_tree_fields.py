@@ -4,6 +4,7 @@ field rendered on its own."""
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,29 @@ def test_a_field_with_a_rule_of_its_own_sends_every_field_alone(renderer_args):
     together.prepare(texts)
     assert together._done == {}
     assert [together.markdown(text) for text in texts] == expected
+
+
+def test_a_plain_line_skips_markdown_and_renders_as_markdown_renders_it(renderer_args):
+    config, files, page = renderer_args
+    fields = FieldRenderer(config, files).for_page(page)
+    rng = random.Random(7)
+    # The handbook's glossary terms, pieces of them, and every character a plain line may hold
+    # next to some it may not, in random lines of the shapes YAML gives a field.
+    pieces = ["customer from hell", "degree-1 client", "over-servicing", "degree-", "client"]
+    pieces += ["servicing", "customer", "from", "hell", "Word", "I", "a", "2", "  ", " ", "\t"]
+    pieces += list("abcXYZ09 ,.;?!'\"()%/-") + list("*_`[]<>&\\:{}|#=+~^$@\n")
+    plain = 0
+    for _ in range(2500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        text = rng.choice(["", "A", "The "]) + text + rng.choice(["", "\n", "\n\n"])
+        fields._md.reset()
+        expected = fields._md.convert(text)
+        found = fields._plain(text)
+        if found is not None:
+            plain += 1
+            assert found == expected, repr(text)
+            assert fields.markdown(MarkdownText(text, Pos(1, 1))) == expected
+    assert plain > 200  # the test reaches the plain path often
+    assert fields._plain("Not a customer from hell.") is None  # an abbreviation: Markdown's
+    assert "<abbr" in fields.markdown(MarkdownText("Not a customer from hell.", Pos(1, 1)))
+    assert fields._plain("Check the terms first.") == "<p>Check the terms first.</p>"

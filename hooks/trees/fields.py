@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 import markdown
+from markdown.extensions.abbr import AbbrExtension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
@@ -39,6 +40,7 @@ class FieldRenderer:
         self._files = files
         self._done: dict[str, str] = {}  # field text -> HTML, for the page in hand
         self._read: dict[str, tuple[str, str]] = {}  # `read` target -> href and text, likewise
+        self._plain_ok: re.Pattern[str] | None = None  # see `_plain`; set on first use
 
     def for_page(self, page: Page) -> FieldRenderer:
         """Point link rewriting at `page` (links in fields are relative to the tree's page)."""
@@ -60,8 +62,15 @@ class FieldRenderer:
         `_alone_is_same`) is rendered on its own. A field that renders a rule of its own would
         split wrongly: the count of parts shows it, and then every field goes alone.
         """
-        batch = list(dict.fromkeys(t.text for t in texts if _alone_is_same(t.text)))
-        batch = [text for text in batch if text not in self._done]
+        batch = []
+        for text in dict.fromkeys(t.text for t in texts if _alone_is_same(t.text)):
+            if text in self._done:
+                continue
+            plain = self._plain(text)
+            if plain is not None:
+                self._done[text] = plain
+            else:
+                batch.append(text)
         if len(batch) < 2:
             return
         self._md.reset()
@@ -72,10 +81,50 @@ class FieldRenderer:
     def markdown(self, text: MarkdownText) -> str:
         """The HTML of one Markdown field."""
         done = self._done.get(text.text)
+        if done is None:
+            done = self._plain(text.text)
         if done is not None:
             return done
         self._md.reset()
         return self._md.convert(text.text)
+
+    def _plain(self, text: str) -> str | None:
+        """The HTML of a field of one line of plain words, or None for any other field.
+
+        Such a line (see `_PLAIN`) is one paragraph that no block processor and no inline
+        pattern of Markdown or of the handbook's extensions reads: no character that starts
+        emphasis, code, a link, an entity, an escape, raw HTML, an emoji or an attribute list,
+        no line start of a heading, list, quote, table or definition, nothing to escape. What
+        remains is the abbreviations that the build's Markdown defines for every text (its
+        glossary): a line that holds one of them goes through Markdown. A sample text
+        rendered by this build's Markdown must come out as such a paragraph, or nothing is
+        taken as plain. tests/test_tree_fields.py holds this to Markdown's own output.
+        """
+        if _PLAIN.fullmatch(text) is None:
+            return None
+        if self._plain_ok is None:
+            self._plain_ok = self._plain_rule()
+        line = text.rstrip("\n")
+        if self._plain_ok.search(line) is not None:
+            return None
+        return f"<p>{line}</p>"
+
+    def _plain_rule(self) -> re.Pattern[str]:
+        """What makes a plain line go through Markdown after all: this build's abbreviations
+        (matched as Markdown's `abbr` matches them), or anything when a sample line does not
+        render as a bare paragraph (an extension that adds to every text, say)."""
+        self._md.reset()
+        if self._md.convert(_PLAIN_SAMPLE) != f"<p>{_PLAIN_SAMPLE}</p>":
+            return re.compile("")  # matches every line: nothing is plain
+        terms: set[str] = set()
+        for extension in self._md.registeredExtensions:
+            if isinstance(extension, AbbrExtension):
+                terms.update(extension.abbrs)
+        if not terms:
+            return re.compile("(?!)")  # matches nothing
+        # The pattern of markdown.extensions.abbr's treeprocessor, over the same terms.
+        longest_first = sorted(terms, key=len, reverse=True)
+        return re.compile(f"\\b(?:{'|'.join(re.escape(term) for term in longest_first)})\\b")
 
     def read_link(self, link: ReadLink) -> tuple[str, str]:
         """The href and the text of a `read` entry: the target page's title, and its section."""
@@ -116,6 +165,10 @@ class FieldRenderer:
 
 
 _BREAK = "***"
+# A field that is one line of words, digits, spaces and the punctuation below, starting with a
+# letter and ending with no space (a block scalar's line breaks after it aside).
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;?!'\"()%/-]*[A-Za-z0-9,.;?!'\"()%/-])?\n*")
+_PLAIN_SAMPLE = "Plain words, 2 of them (and more)."
 _BREAK_HTML = "<hr />"
 # Headings (ids unique per document), reference definitions and abbreviations reach across a
 # whole text: fields holding one are rendered alone. So is a field with a line that starts
