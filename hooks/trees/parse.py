@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NoReturn
 
 import yaml
 from yaml.events import (
@@ -792,7 +793,11 @@ class _TreeReader:
         while stack:
             node, key = stack.pop()
             if isinstance(node, SequenceNode):
-                stack.extend((item, f"{key}[{i}]") for i, item in enumerate(node.value))
+                stack.extend(
+                    (item, f"{key}[{i}]")
+                    for i, item in enumerate(node.value)
+                    if isinstance(item, (MappingNode, SequenceNode))  # a scalar has no keys
+                )
                 continue
             if not isinstance(node, MappingNode):
                 continue
@@ -807,7 +812,8 @@ class _TreeReader:
                     continue
                 name = key_node.value
                 path = f"{key}.{name}" if key else name
-                stack.append((value, path))
+                if isinstance(value, (MappingNode, SequenceNode)):  # a scalar has no keys
+                    stack.append((value, path))
                 if name == "<<" and key_node.style is None:
                     self.report(
                         key_node,
@@ -843,45 +849,18 @@ def _compose(text: str) -> Node | None:
     Raises `_Refused` for what a tree does not allow, `yaml.MarkedYAMLError` for bad YAML.
     """
     root: Node | None = None
-    stack: list[list] = []  # [collection node, pending mapping key or None]
+    # [collection node, pending mapping key or None, whether the node is a sequence]
+    stack: list[list] = []
     documents = 0
     # Events are told apart by their exact class (both parsers make these classes and no
     # subclass of them), which costs far less than isinstance on every event of a tree.
+    # Scalars, nearly half the events, are tested for first.
     for event in _events(text):
         kind = type(event)
-        if kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _Refused(
-                    event.start_mark,
-                    "a second YAML document starts here ('---'), but a fence holds one tree: "
-                    "remove the '---' line, or put the second tree in its own fence",
-                )
-            continue
-        if kind is AliasEvent:
-            raise _Refused(
-                event.start_mark,
-                f"'*{event.anchor}' is a YAML alias, which a tree does not use: write the value "
-                "out in full (put text starting with '*' in quotes)",
-            )
-        if kind is ScalarEvent or kind is SequenceStartEvent or kind is MappingStartEvent:
-            if event.anchor is not None:
-                raise _Refused(
-                    event.start_mark,
-                    f"'&{event.anchor}' is a YAML anchor, which a tree does not use: remove it "
-                    "(put text starting with '&' in quotes)",
-                )
-            if event.tag is not None:
-                tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                if not tag.startswith("!"):
-                    tag = f"!<{tag}>"  # written out in full, as the writer typed it
-                raise _Refused(
-                    event.start_mark,
-                    f"'{tag}' is a YAML tag, which a tree does not use: remove it "
-                    "(put text starting with '!' in quotes)",
-                )
         node: Node
         if kind is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_marked(event)
             node = ScalarNode(
                 # LibYAML marks a plain scalar with "", PyYAML with None: one value for both.
                 "tag:yaml.org,2002:str",
@@ -890,22 +869,42 @@ def _compose(text: str) -> Node | None:
                 event.end_mark,
                 event.style or None,
             )
-        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_marked(event)
             if len(stack) >= MAX_NESTING:
                 raise _Refused(event.start_mark, _too_deep())
-            made = SequenceNode if kind is SequenceStartEvent else MappingNode
-            stack.append([made("", [], event.start_mark, event.end_mark, event.flow_style), None])
+            sequence = kind is SequenceStartEvent
+            made = SequenceNode if sequence else MappingNode
+            stack.append(
+                [made("", [], event.start_mark, event.end_mark, event.flow_style), None, sequence]
+            )
             continue
-        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             node = stack.pop()[0]
             node.end_mark = event.end_mark
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Refused(
+                    event.start_mark,
+                    "a second YAML document starts here ('---'), but a fence holds one tree: "
+                    "remove the '---' line, or put the second tree in its own fence",
+                )
+            continue
+        elif kind is AliasEvent:
+            raise _Refused(
+                event.start_mark,
+                f"'*{event.anchor}' is a YAML alias, which a tree does not use: write the value "
+                "out in full (put text starting with '*' in quotes)",
+            )
         else:
             continue
         if not stack:
             root = node
             continue
         top = stack[-1]
-        if type(top[0]) is SequenceNode:
+        if top[2]:
             top[0].value.append(node)
         elif top[1] is None:
             top[1] = node
@@ -913,6 +912,24 @@ def _compose(text: str) -> Node | None:
             top[0].value.append((top[1], node))
             top[1] = None
     return root
+
+
+def _refuse_marked(event: ScalarEvent | SequenceStartEvent | MappingStartEvent) -> NoReturn:
+    """Refuse a value that carries a YAML anchor or tag (the anchor is named first)."""
+    if event.anchor is not None:
+        raise _Refused(
+            event.start_mark,
+            f"'&{event.anchor}' is a YAML anchor, which a tree does not use: remove it "
+            "(put text starting with '&' in quotes)",
+        )
+    tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    if not tag.startswith("!"):
+        tag = f"!<{tag}>"  # written out in full, as the writer typed it
+    raise _Refused(
+        event.start_mark,
+        f"'{tag}' is a YAML tag, which a tree does not use: remove it "
+        "(put text starting with '!' in quotes)",
+    )
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
