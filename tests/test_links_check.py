@@ -7,6 +7,9 @@ from real HTML just as in a build.
 
 from __future__ import annotations
 
+import html
+import re
+
 import markdown
 import pytest
 from hypothesis import given, settings
@@ -14,7 +17,7 @@ from hypothesis import strategies as st
 
 from links.check import check_back_links, check_links, check_site, find_orphans
 from links.collect import collect_links, collect_nav_links
-from links.index import anchors_in, build_index
+from links.index import _ID_ATTRIBUTE, START_TAG, anchors_in, build_index
 from links.model import BackLinkRule, Link
 
 FOCUS = "# Focus\n\n## Core and periphery\n\n## A little flexibility\n"
@@ -489,3 +492,32 @@ def test_any_target_gives_problems_not_exceptions(target, kind):
         assert str(problem).startswith(("docs/fit/focus.md:1:1: broken link", "mkdocs.yml:1:1:"))
     orphans = find_orphans(["index.md", "fit/focus.md"], [], [link])
     assert [problem.path for problem in orphans] == ["docs/fit/focus.md"]
+
+
+# The tag pattern as first written: an atomic group per attribute, greedy quantifiers.
+_ATOMIC_START_TAG = (
+    r"<[a-zA-Z][a-zA-Z0-9:-]*"
+    r"((?>\s+[^\s\"'<>=/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
+    r"\s*/?>"
+)
+_TAG_PIECES = [*"<>/=\"'` \t\n-:a1xZ!", "<a", "<div", " id", '="', "<!--", "-->", " name='"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_TAG_PIECES), max_size=30).map("".join))
+def test_the_possessive_tag_pattern_matches_what_the_atomic_one_does(text):
+    possessive, atomic = re.compile(START_TAG), re.compile(_ATOMIC_START_TAG)
+    for at in range(len(text)):
+        mine, theirs = possessive.match(text, at), atomic.match(text, at)
+        assert (mine and (mine.span(), mine.groups())) == (
+            theirs and (theirs.span(), theirs.groups())
+        )
+    assert anchors_in(text) == _anchors_atomic(text)
+
+
+def _anchors_atomic(text: str) -> set[str]:
+    found = set()
+    for attributes in re.findall(rf"<!--(?:.*?-->|.*)|{_ATOMIC_START_TAG}", text, re.S):
+        for double, single, bare in _ID_ATTRIBUTE.findall(attributes):
+            found.add(html.unescape(double or single or bare))
+    return found
