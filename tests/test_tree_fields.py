@@ -99,3 +99,14 @@ def test_a_plain_line_skips_markdown_and_renders_as_markdown_renders_it(renderer
     assert fields._plain("Not a customer from hell.") is None  # an abbreviation: Markdown's
     assert "<abbr" in fields.markdown(MarkdownText("Not a customer from hell.", Pos(1, 1)))
     assert fields._plain("Check the terms first.") == "<p>Check the terms first.</p>"
+
+
+@pytest.mark.parametrize("extension", ["smarty", "pymdownx.smartsymbols"])
+def test_a_typographic_extension_turns_the_plain_line_shortcut_off(extension, renderer_args):
+    config, files, page = renderer_args
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config.markdown_extensions.append(extension)
+    fields = FieldRenderer(config, files).for_page(page)
+    text = "It's a \"quote\" -- (c) 1/2 of it."
+    assert fields._plain(text) is None
+    assert fields.markdown(MarkdownText(text, Pos(1, 1))) != f"<p>{text}</p>"

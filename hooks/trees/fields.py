@@ -168,7 +168,13 @@ _BREAK = "***"
 # A field that is one line of words, digits, spaces and the punctuation below, starting with a
 # letter and ending with no space (a block scalar's line breaks after it aside).
 _PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;?!'\"()%/-]*[A-Za-z0-9,.;?!'\"()%/-])?\n*")
-_PLAIN_SAMPLE = "Plain words, 2 of them (and more)."
+# Every character a plain line may hold, in the runs typographic extensions rewrite (smarty's
+# quotes, dashes and ellipses; smartsymbols' (c), (tm), 1/2, +/- and c/o): an extension added to
+# mkdocs.yml that changes any of them turns the shortcut off.
+_PLAIN_SAMPLE = (
+    "Plain words, 2 of them (and more); it's \"quoted\" -- --- ... (c) (r) (tm) 1/2 3/4 1st c/o "
+    "50% ?! A/B 'x' - Z"
+)
 _BREAK_HTML = "<hr />"
 # Headings (ids unique per document), reference definitions and abbreviations reach across a
 # whole text: fields holding one are rendered alone. So is a field with a line that starts
