@@ -107,6 +107,6 @@ def test_a_typographic_extension_turns_the_plain_line_shortcut_off(extension, re
     config = load_config(str(ROOT / "mkdocs.yml"))
     config.markdown_extensions.append(extension)
     fields = FieldRenderer(config, files).for_page(page)
-    text = "It's a \"quote\" -- (c) 1/2 of it."
+    text = 'It\'s a "quote" -- (c) 1/2 of it.'
     assert fields._plain(text) is None
     assert fields.markdown(MarkdownText(text, Pos(1, 1))) != f"<p>{text}</p>"

@@ -172,7 +172,7 @@ _PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.;?!'\"()%/-]*[A-Za-z0-9,.;?!'\"()%
 # quotes, dashes and ellipses; smartsymbols' (c), (tm), 1/2, +/- and c/o): an extension added to
 # mkdocs.yml that changes any of them turns the shortcut off.
 _PLAIN_SAMPLE = (
-    "Plain words, 2 of them (and more); it's \"quoted\" -- --- ... (c) (r) (tm) 1/2 3/4 1st c/o "
+    'Plain words, 2 of them (and more); it\'s "quoted" -- --- ... (c) (r) (tm) 1/2 3/4 1st c/o '
     "50% ?! A/B 'x' - Z"
 )
 _BREAK_HTML = "<hr />"
