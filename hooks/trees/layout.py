@@ -33,6 +33,7 @@ import math
 import random
 import unicodedata
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import igraph
@@ -407,7 +408,11 @@ def _walk(
 
 
 def _fewest_crossings(
-    rows: list[list[int]], preds: list[list[int]], succs: list[list[int]], start: int
+    rows: list[list[int]],
+    preds: list[list[int]],
+    succs: list[list[int]],
+    start: int,
+    igraph_order: Callable[[], list[list[int]]],
 ) -> list[list[int]]:
     """The least crossed of several untangled orders: from the order in which a depth-first
     walk from the start meets each vertex taking answers as written (on a tree whose paths
@@ -417,13 +422,14 @@ def _fewest_crossings(
     shuffled order (seeded, so the same tree always gets the same drawing). Each finds the
     better drawing on some trees. Of orders that cross as often, the one showing more
     answers in their written order wins, and the search ends once an order crosses nothing
-    and shows every answer as written."""
+    and shows every answer as written. The walks order `rows` afresh, whatever order its
+    layers come in; igraph's order is `igraph_order`, computed only when it is tried."""
     single_pred = [around[0] if len(around) == 1 else -1 for around in preds]
     single_succ = [around[0] if len(around) == 1 else -1 for around in succs]
     backwards = [list(reversed(around)) for around in succs]
     firsts = [
         lambda: _walk(rows, succs, start, None),
-        lambda: [row[:] for row in rows],
+        igraph_order,
         lambda: _walk(rows, backwards, start, None),
     ]
     firsts += [
@@ -648,33 +654,16 @@ def layout(tree: Tree) -> Layout:
     # layers between them: every vertex of a label layer has one edge in and one out, so
     # once the nodes' layers are ordered, sorting a label layer by the places of its
     # vertices' ends (above, then below) crosses no more than the two layers' edges must.
-    # That halves the vertices the untangling moves. igraph adds a point on every layer a
-    # long edge passes and gives a first order.
+    # That halves the vertices the untangling moves. A long edge gets a point on every
+    # layer it passes; igraph gives one of the first orders.
     count = len(node_ids)
-    # GraphBase, not Graph: Graph's constructor tries to import numpy on every call, which
-    # costs more than the layout of a small tree; the C layout is the same either way.
-    graph = igraph.GraphBase(count, [(index[a[0]], index[a[2]]) for a in answers], True)
     rank_of = [rank[node_id] for node_id in node_ids]
-    # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
-    # large trees a few passes find nearly as few crossings as many, so the passes shrink
-    # as the graph grows and the work stays roughly linear in its size.
-    passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // (count + len(answers))))
-    coords, edge_routing = igraph.GraphBase._layout_sugiyama(graph, rank_of, None, 1, 1, passes)
-    order_x = [x for x, _ in coords[:count]]
     routes: list[list[int]] = []  # per answer: source, points on the layers passed, target
-    for k, (source, _, target, _) in enumerate(answers):
+    for source, _, target, _ in answers:
         route = [index[source]]
-        a, b = rank_of[index[source]], rank_of[index[target]]
-        points = sorted(edge_routing[k], key=lambda point: point[1])
-        if [int(y) for _, y in points] != list(range(a + 1, b)):
-            # igraph 1.0 hands a graph of several parts the wrong edges' points (a
-            # checked tree is one part): evenly spaced between the ends instead.
-            x_a, x_b = order_x[index[source]], order_x[index[target]]
-            points = [(x_a + (x_b - x_a) * (y - a) / (b - a), y) for y in range(a + 1, b)]
-        for x, y in points:
+        for y in range(rank_of[route[0]] + 1, rank_of[index[target]]):
             route.append(len(rank_of))
-            rank_of.append(int(y))
-            order_x.append(x)
+            rank_of.append(y)
         routes.append([*route, index[target]])
     above: list[list[int]] = [[] for _ in rank_of]
     below: list[list[int]] = [[] for _ in rank_of]
@@ -682,10 +671,40 @@ def layout(tree: Tree) -> Layout:
         for a, b in itertools.pairwise(route):
             below[a].append(b)
             above[b].append(a)
-    ranked: list[list[int]] = [[] for _ in range(max(rank_of) + 1)]
-    for vertex in sorted(range(len(rank_of)), key=lambda v: (order_x[v], v)):
-        ranked[rank_of[vertex]].append(vertex)
-    ranked = _fewest_crossings(ranked, above, below, index[tree.start])
+    layers: list[list[int]] = [[] for _ in range(max(rank_of) + 1)]
+    for vertex, r in enumerate(rank_of):
+        layers[r].append(vertex)
+
+    def igraph_order() -> list[list[int]]:
+        """Each layer in the order of igraph's Sugiyama layout. Only asked for when the
+        first walk's order leaves crossings or answers out of their written order."""
+        # GraphBase, not Graph: Graph's constructor tries to import numpy on every call,
+        # which costs more than a small tree's layout; the C layout is the same either way.
+        graph = igraph.GraphBase(count, [(route[0], route[-1]) for route in routes], True)
+        # igraph's crossing reduction runs a fixed number of passes over the whole graph; on
+        # large trees a few passes find nearly as few crossings as many, so the passes
+        # shrink as the graph grows and the work stays roughly linear in its size.
+        passes = max(MIN_PASSES, min(MAX_PASSES, CROSSING_BUDGET // (count + len(answers))))
+        coords, edge_routing = igraph.GraphBase._layout_sugiyama(
+            graph, rank_of[:count], None, 1, 1, passes
+        )
+        order_x = [x for x, _ in coords[:count]] + [0.0] * (len(rank_of) - count)
+        for k, route in enumerate(routes):
+            a, b = rank_of[route[0]], rank_of[route[-1]]
+            points = sorted(edge_routing[k], key=lambda point: point[1])
+            if [int(y) for _, y in points] != list(range(a + 1, b)):
+                # igraph 1.0 hands a graph of several parts the wrong edges' points (a
+                # checked tree is one part): evenly spaced between the ends instead.
+                x_a, x_b = order_x[route[0]], order_x[route[-1]]
+                points = [(x_a + (x_b - x_a) * (y - a) / (b - a), y) for y in range(a + 1, b)]
+            for vertex, (x, _) in zip(route[1:-1], points, strict=True):
+                order_x[vertex] = x
+        ranked: list[list[int]] = [[] for _ in layers]
+        for vertex in sorted(range(len(rank_of)), key=lambda v: (order_x[v], v)):
+            ranked[rank_of[vertex]].append(vertex)
+        return ranked
+
+    ranked = _fewest_crossings(layers, above, below, index[tree.start], igraph_order)
 
     # Back to every layer: a node keeps its number, each point of a long edge on a node
     # layer gets one, and so does each vertex of a label layer (the label itself on its
