@@ -604,12 +604,15 @@ def _transpose(
     return total
 
 
-def _ports(box: Box, neighbours: list[float]) -> list[float]:
-    """Where several edges meet one side of a box: spread around its centre, in the
-    order of the vertices they come from or go to, so they do not cross at the box."""
+def _ports(left: float, width: float, neighbours: list[float]) -> list[float]:
+    """Where several edges meet one side of a box (its left edge and width): spread around
+    its centre, in the order of the vertices they come from or go to, so they do not cross
+    at the box."""
     count = len(neighbours)
-    step = min(box.w / (count + 1), PORT_STEP)
-    centre = box.x + box.w / 2
+    centre = left + width / 2
+    if count == 1:  # the one edge meets the middle, as the spread below would put it
+        return [centre]
+    step = min(width / (count + 1), PORT_STEP)
     spots = [centre + (i - (count - 1) / 2) * step for i in range(count)]
     order = sorted(range(count), key=lambda i: (neighbours[i], i))
     result = [0.0] * count
@@ -753,10 +756,11 @@ def layout(tree: Tree) -> Layout:
         heights[row] = max(heights[row], item[3][2])
     shift = MARGIN - min(x[v] - lefts[v] for v in range(len(layer)))
     # Boxes get their x now and their y once the gaps between layers are known.
-    boxes: dict[str, Box] = {}
-    for vertex, node_id in enumerate(node_ids):
-        lines, w, h = node_boxes[vertex]
-        boxes[node_id] = Box(node_id, _round(x[vertex] + shift - w / 2), 0.0, w, h, lines)
+    lefts_of = {
+        node_id: _round(x[vertex] + shift - node_boxes[vertex][1] / 2)
+        for vertex, node_id in enumerate(node_ids)
+    }
+    widths_of = {node_id: node_boxes[vertex][1] for vertex, node_id in enumerate(node_ids)}
 
     out_port: dict[int, float] = {}
     in_port: dict[int, float] = {}
@@ -766,10 +770,10 @@ def layout(tree: Tree) -> Layout:
         by_source.setdefault(source, []).append(k)
         by_target.setdefault(target, []).append(k)
     for source, ks in by_source.items():
-        spots = _ports(boxes[source], [x[chains[k][0]] for k in ks])
+        spots = _ports(lefts_of[source], widths_of[source], [x[chains[k][0]] for k in ks])
         out_port.update(zip(ks, spots, strict=True))
     for target, ks in by_target.items():
-        spots = _ports(boxes[target], [x[chains[k][-2]] for k in ks])
+        spots = _ports(lefts_of[target], widths_of[target], [x[chains[k][-2]] for k in ks])
         in_port.update(zip(ks, spots, strict=True))
 
     # Each gap between layers grows with the widest sideways move through it, ends at the
@@ -785,9 +789,10 @@ def layout(tree: Tree) -> Layout:
     tops = [float(MARGIN)]
     for h, run in zip(heights[:-1], runs, strict=False):
         tops.append(tops[-1] + h + min(MAX_LAYER_GAP, max(LAYER_GAP, run * SLOPE)))
+    boxes: dict[str, Box] = {}
     for vertex, node_id in enumerate(node_ids):
-        box = boxes[node_id]
-        boxes[node_id] = Box(node_id, box.x, _round(tops[layer[vertex]]), box.w, box.h, box.lines)
+        lines, w, h = node_boxes[vertex]
+        boxes[node_id] = Box(node_id, lefts_of[node_id], _round(tops[layer[vertex]]), w, h, lines)
 
     edges: list[Edge] = []
     for k, (source, answer, target, (label_lines, label_w, label_h)) in enumerate(answers):
@@ -826,7 +831,7 @@ def _straighten(points: list[tuple[float, float]]) -> tuple[tuple[float, float],
     """Rounded points without repeats or middle points of straight vertical runs."""
     kept: list[tuple[float, float]] = []
     for x, y in points:
-        point = (_round(x), _round(y))
+        point = (round(x, 1) + 0.0, round(y, 1) + 0.0)  # _round, inline: this runs often
         if kept and kept[-1] == point:
             continue
         if len(kept) >= 2 and kept[-2][0] == kept[-1][0] == point[0]:
