@@ -343,6 +343,14 @@ def _place(
                     count += many
                 means.append(mean)
                 counts.append(count)
+            if len(means) == len(row):  # nothing pooled, as in most rows: one block each
+                for vertex, mean, offset in zip(row, means, row_offsets):
+                    centre = mean + offset
+                    shift = abs(centre - x[vertex])
+                    if shift > moved:
+                        moved = shift
+                    x[vertex] = centre
+                continue
             i = 0
             for mean, count in zip(means, counts):
                 for vertex in row[i : i + count]:

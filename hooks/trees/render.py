@@ -58,8 +58,10 @@ def _text(box: Box, font_size: float, line_height: float, pad_y: float) -> str:
     # x-height of the usual sans fonts there without relying on dominant-baseline.
     drop = round(0.35 * font_size)
     spans = "".join(
-        f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + drop)}">{_e(line)}</tspan>'
-        for i, line in enumerate(box.lines)
+        [
+            f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + drop)}">{_e(line)}</tspan>'
+            for i, line in enumerate(box.lines)
+        ]
     )
     return f'<text text-anchor="middle" font-size="{font_size}" fill="currentColor">{spans}</text>'
 
