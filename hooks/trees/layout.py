@@ -328,7 +328,7 @@ def _place(
             # regression: pool adjacent violators, in linear time, blocks of (mean, count).
             means: list[float] = []
             counts: list[int] = []
-            for vertex, offset in zip(row, row_offsets):
+            for vertex, offset in zip(row, row_offsets, strict=True):
                 around = near[vertex]
                 if not around:
                     mean = x[vertex] - offset
@@ -344,7 +344,7 @@ def _place(
                 means.append(mean)
                 counts.append(count)
             if len(means) == len(row):  # nothing pooled, as in most rows: one block each
-                for vertex, mean, offset in zip(row, means, row_offsets):
+                for vertex, mean, offset in zip(row, means, row_offsets, strict=True):
                     centre = mean + offset
                     shift = abs(centre - x[vertex])
                     if shift > moved:
@@ -352,7 +352,7 @@ def _place(
                     x[vertex] = centre
                 continue
             i = 0
-            for mean, count in zip(means, counts):
+            for mean, count in zip(means, counts, strict=True):
                 for vertex in row[i : i + count]:
                     centre = mean + row_offsets[i]
                     shift = abs(centre - x[vertex])

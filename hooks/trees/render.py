@@ -57,9 +57,10 @@ def _text(box: Box, font_size: float, line_height: float, pad_y: float) -> str:
     # The baseline sits about 0.35em below the middle of its line, which centres the
     # x-height of the usual sans fonts there without relying on dominant-baseline.
     drop = round(0.35 * font_size)
+    step = line_height
     spans = "".join(
         [
-            f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * line_height + drop)}">{_e(line)}</tspan>'
+            f'<tspan x="{centre}" y="{_num(top + (i + 0.5) * step + drop)}">{_e(line)}</tspan>'
             for i, line in enumerate(box.lines)
         ]
     )
