@@ -36,8 +36,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import igraph
-
 from trees.model import Outcome, Question, Tree, Verdict
 
 # The verdict line of an outcome box: an icon and a word, so colour is never the only sign.
@@ -689,6 +687,11 @@ def layout(tree: Tree) -> Layout:
     def igraph_order() -> list[list[int]]:
         """Each layer in the order of igraph's Sugiyama layout. Only asked for when the
         first walk's order leaves crossings or answers out of their written order."""
+        # Imported here, not at the top: most written trees never get this far, and a build
+        # (above all a dirty one) that draws no such tree is spared igraph's import, about
+        # 50 ms of CPU and 10 MiB.
+        import igraph
+
         # GraphBase, not Graph: Graph's constructor tries to import numpy on every call,
         # which costs more than a small tree's layout; the C layout is the same either way.
         graph = igraph.GraphBase(count, [(route[0], route[-1]) for route in routes], True)
