@@ -32,7 +32,7 @@ from trees import render as tree_render
 from trees.fences import INFO
 from trees.fields import FieldRenderer
 from trees.model import Tree
-from trees.site import TreeSite
+from trees.site import TreeSite, put_charts
 
 log = logging.getLogger("mkdocs.hooks.handbook")
 _serving = False  # `mkdocs serve`, told once by on_startup
@@ -213,8 +213,11 @@ def on_page_content(html, page, config, files):
 
 @_no_traceback
 def on_post_page(output, page, config):
-    source = _build.sources.pop(page.file.src_uri, None)  # its last use: let it go
-    return _policy.apply(output, page.content or "", source or page.file.content_string)
+    src = page.file.src_uri
+    source = _build.sources.pop(src, None)  # its last use: let it go
+    output = _policy.apply(output, page.content or "", source or page.file.content_string)
+    charts = _build.trees.charts.pop(src, None)  # kept out of the search index's way
+    return put_charts(output, charts) if charts else output
 
 
 @_no_traceback
@@ -287,11 +290,12 @@ def _site_wide(env, config, files):
 
 def _let_go() -> None:
     """Free what the site-wide checks needed, before MkDocs writes every page and the search
-    index: only the pages' texts stay, each until its page is written (`on_post_page`)."""
+    index: only the pages' texts and charts stay, each until its page is written
+    (`on_post_page`)."""
     global _build
-    sources = _build.sources
+    sources, charts = _build.sources, _build.trees.charts
     _build = _Build()
-    _build.sources = sources
+    _build.sources, _build.trees.charts = sources, charts
     for remembered in (link_check._join, link_check._folder, tree_render._num, tree_render._e):
         remembered.cache_clear()  # answers about this build's paths and charts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 TREE = """\
@@ -53,6 +54,29 @@ def test_a_tree_fence_becomes_a_chart_and_steps(build_site):
     assert '<a href="other/">Our focus page</a>' in html
     # `body` is Markdown whose raw HTML is shown as typed, never obeyed; plain text is escaped.
     assert "Say &lt;b&gt;no&lt;/b&gt; kindly." in html
+
+
+def test_the_chart_is_in_the_written_page_but_not_in_the_search_index(build_site):
+    # A writer's comment shaped like the chart's stand-in stays a comment.
+    page = page_with_tree() + "\n<!--dt-chart 0123456789abcdef 0-->\n"
+    built = build_site({"index.md": page, "other.md": OTHER})
+    assert built.messages == []
+    html = built.html()
+    chart = re.search(
+        r'<figure class="dt-chart">\n(<svg class="dt-svg".*?</svg>)\n</figure>', html, re.S
+    )
+    assert chart is not None
+    assert '<g class="dt-edge" data-from="core" data-to="refer" data-answer="1">' in chart.group(1)
+    assert '<title id="take-on--svg-title">Flowchart: Should we take on this request?</title>' in (
+        chart.group(1)
+    )
+    assert "<!--dt-chart 0123456789abcdef 0-->" in html
+    assert html.count("<!--dt-chart") == 1
+    index = json.loads((built.site_dir / "search" / "search_index.json").read_text("utf-8"))
+    texts = {entry["location"]: entry["text"] for entry in index["docs"]}
+    # The steps are found by search; the chart, whose boxes repeat them, is left out.
+    assert texts["#take-on--core"].startswith("<p>See ")
+    assert not any("Flowchart:" in text for text in texts.values())
 
 
 def test_a_tree_problem_names_the_line_in_the_file_below_front_matter(build_site):

@@ -203,11 +203,13 @@ def render_tree(
     markdown: Callable[[MarkdownText], str],
     read_link: Callable[[ReadLink], tuple[str, str]],
     heading_level: int = 3,
+    chart: Callable[[str], str] | None = None,
 ) -> str:
     """The whole tree as HTML: chart, steps in the order the writer wrote the nodes, examples.
 
     `markdown` turns a Markdown field into HTML; `read_link` gives the href and link text of
-    one `read` entry (both plain text, escaped here).
+    one `read` entry (both plain text, escaped here). `chart`, when given, is handed the
+    chart's SVG and returns what stands in its place (see `TreeSite.draw_all`).
     """
     t = _e(tree.id)
     out = [
@@ -217,8 +219,8 @@ def render_tree(
     if tree.summary is not None:
         out.append(f'<div class="dt-summary">{markdown(tree.summary)}</div>')
     out += ['<div class="dt-walker" hidden></div>', '<figure class="dt-chart">']
-    out += _svg(tree, layout)
-    out += ["</figure>", '<div class="dt-steps">']
+    svg = "\n".join(_svg(tree, layout))
+    out += [chart(svg) if chart is not None else svg, "</figure>", '<div class="dt-steps">']
     for node in tree.nodes.values():
         out += _step(tree, node, markdown, read_link, heading_level)
     out.append("</div>")

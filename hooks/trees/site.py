@@ -15,6 +15,7 @@ them in place.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -79,6 +80,11 @@ class TreeSite:
     slots: dict[str, list[Slot]] = field(default_factory=dict)
     # Per page being rendered: its tree fences in page order, for `fence_html`.
     _queue: dict[str, list[tuple[str, Slot | None]]] = field(default_factory=dict, repr=False)
+    # Per drawn page: each chart's SVG by the HTML comment that stands in for it in the
+    # page's content until the page is written (`draw_all`, `put_charts`).
+    charts: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    # In every stand-in, so that no comment a writer typed is ever taken for one.
+    _nonce: str = field(default_factory=lambda: secrets.token_hex(8), repr=False)
 
     def read_page(
         self, markdown: str, page: str, line_offset: int = 0, blocks: Blocks | None = None
@@ -225,7 +231,15 @@ class TreeSite:
 
     def draw_all(self, files: Files, fields: FieldRenderer) -> dict[str, str]:
         """Draw the trees into the rendered content of every page that holds one; return
-        those pages' final HTML, whose ids are the anchors links to them may name."""
+        those pages' final HTML, whose ids are the anchors links to them may name.
+
+        Each chart's SVG waits outside the page's content, an HTML comment in its place,
+        until `put_charts` sets it into the written page. Between the two, Material's search
+        reads every page's content to index it: a chart is half of its page's markup (a box,
+        a text and a line per node and answer) and repeats the words of the steps beside it,
+        so the index is no poorer without it, and reading it had made a cold build with the
+        hooks about 5% slower than one without them.
+        """
         drawn = {}
         # Most pages hold no tree: their HTML and its ids are as Markdown rendered them.
         pages = (src for src, slots in self.slots.items() if slots)
@@ -238,8 +252,16 @@ class TreeSite:
                     if slot.tree is not None and slot.live is not False
                     for text in markdown_fields(slot.tree)
                 )
-                file.page.content = self.draw(src, file.page.content, draw.markdown, draw.read_link)
-                drawn[src] = file.page.content
+                charts = self.charts[src] = {}
+
+                def chart(svg: str, charts: dict[str, str] = charts) -> str:
+                    stand_in = f"<!--dt-chart {self._nonce} {len(charts)}-->"
+                    charts[stand_in] = svg
+                    return stand_in
+
+                content = self.draw(src, file.page.content, draw.markdown, draw.read_link, chart)
+                file.page.content = content
+                drawn[src] = put_charts(content, charts)
         return drawn
 
     def draw(
@@ -248,8 +270,10 @@ class TreeSite:
         html: str,
         markdown: Callable[[MarkdownText], str],
         read_link: Callable[[ReadLink], tuple[str, str]],
+        chart: Callable[[str], str] | None = None,
     ) -> str:
-        """Replace the page's placeholders with its trees' HTML (or their problems)."""
+        """Replace the page's placeholders with its trees' HTML (or their problems); `chart`
+        as in `render_tree`."""
         slots = self.slots.get(page)
         if not slots:
             return html
@@ -260,9 +284,18 @@ class TreeSite:
                 return ""  # in an HTML comment: nothing of the hooks is left there
             if slot.tree is None:
                 return render_problems(slot.problems)
-            return render_tree(slot.tree, layout(slot.tree), markdown=markdown, read_link=read_link)
+            return render_tree(
+                slot.tree, layout(slot.tree), markdown=markdown, read_link=read_link, chart=chart
+            )
 
         return _SLOT.sub(_draw, html)
+
+
+def put_charts(html: str, charts: dict[str, str]) -> str:
+    """A page's HTML with each chart's SVG back in place of its stand-in (`draw_all`)."""
+    for stand_in, svg in charts.items():
+        html = html.replace(stand_in, svg)
+    return html
 
 
 def _unfinished(fence: Fence, shown: str) -> Problem:
