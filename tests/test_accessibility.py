@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 
 import axe_playwright_python
 import pytest
-from conftest import Guard, open_page
+from conftest import Guard, open_page, screenshot
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -267,3 +267,49 @@ def test_keyboard_alone_walks_a_tree_and_each_new_step_is_announced(
         expect(live).to_have_text(f"Question {number}: {title.inner_text()}")
     else:
         raise AssertionError("the walk never reached an outcome")
+
+
+# The colours of a control under the pointer, as the browser computes them.
+HOVERED_COLOURS = """(el) => {
+  let bg = "rgb(255, 255, 255)";
+  for (let e = el; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (c && c !== "transparent" && !/, 0\\)$/.test(c)) { bg = c; break; }
+  }
+  return {fg: getComputedStyle(el).color, bg,
+          page: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_the_walkers_buttons_read_at_aa_contrast_under_the_pointer(
+    browser, guard, handbook_site, serve, palette
+):
+    path, tree_id, start = tree_page(handbook_site.site_dir)
+    page = open_page(browser, guard, viewport={"width": 1280, "height": 900},
+                     color_scheme=palette)  # fmt: skip
+    try:
+        page.goto(f"{serve(handbook_site.site_dir)}{path}#{tree_id}--{start}")
+        walker = page.locator(f"#tree-{tree_id} .dt-walker")
+        walker.locator(".dt-choice").first.click()  # one answer given: "Change" and the rest show
+        buttons = walker.locator(".dt-button:visible")
+        expect(buttons.first).to_be_visible()
+        low, checked = [], 0
+        for i in range(buttons.count()):
+            button = buttons.nth(i)
+            button.hover()
+            colour = button.evaluate(HOVERED_COLOURS)
+            ratio = contrast(colour["fg"], colour["bg"], colour["page"])
+            checked += 1
+            if ratio < AA_TEXT:
+                low.append(
+                    f"{button.inner_text()!r}: {colour['fg']} on {colour['bg']}: {ratio:.2f}"
+                )
+        buttons.first.hover()
+        buttons.first.scroll_into_view_if_needed()
+        screenshot(page, f"walker-hover-{palette}", full_page=False)
+        assert checked >= 3
+        assert low == [], "buttons below 4.5:1 under the pointer:\n" + "\n".join(low)
+    finally:
+        page.context.close()
+    assert guard.outside == [] and guard.errors == []
