@@ -169,6 +169,32 @@ def messages(markdown: str, line_offset: int = 0) -> list[str]:
             ],
             id="style attribute",
         ),
+        pytest.param(
+            'Send us <form method="post" action="https://forms.example/f"><input name="q"></form>',
+            [
+                'docs/p.md:1:37: <form action="https://forms.example/f"> would send what the '
+                "reader types to another host (forms.example), which the handbook's security "
+                "policy blocks: link to the form instead, like [its title](https://...)"
+            ],
+            id="form sending to another host",
+        ),
+        pytest.param(
+            '<form action="/search/">\n<button FormAction="https://x.example/go">Go</button>',
+            [
+                'docs/p.md:2:21: <button formaction="https://x.example/go"> would send what the '
+                "reader types to another host (x.example), which the handbook's security "
+                "policy blocks: link to the form instead, like [its title](https://...)"
+            ],
+            id="formaction on a button, the form itself on this site",
+        ),
+        pytest.param(
+            'Moved.\n\n<meta http-equiv="Refresh" content="0; url=https://elsewhere.example/">',
+            [
+                'docs/p.md:3:1: <meta http-equiv="refresh"> moves the reader to another page '
+                "without asking: remove it, and link to the page instead, like [its title](https://...)"
+            ],
+            id="meta refresh",
+        ),
     ],
 )
 def test_each_kind_of_html_that_runs_or_calls_out_is_named_with_what_to_do(markdown, expected):
@@ -199,6 +225,8 @@ def test_each_kind_of_html_that_runs_or_calls_out_is_named_with_what_to_do(markd
         pytest.param("<!-- <script>old()</script> -->", id="html comment"),
         pytest.param('A <b>bold</b> and <span class="one">span</span>.', id="plain html"),
         pytest.param("The onclick= attribute, in prose.", id="prose"),
+        pytest.param('<form action="https://intra.example/hb/find/"></form>', id="form, own host"),
+        pytest.param('<meta name="refresh" content="refresh">', id="meta that is no refresh"),
     ],
 )
 def test_what_is_only_shown_or_stays_on_the_site_is_not_reported(markdown):

@@ -9,7 +9,10 @@ names each case at file:line:col with what to do instead:
 - `<iframe>`, `<frame>`, `<object>` and `<embed>` embed something from outside the page;
 - `<img>`, `<video>`, `<audio>`, `<source>`, `<track>`, `<link>`, SVG `<image>`, and Markdown
   images, when they load from another host;
-- `<style>` elements and `style` attributes, which the policy ignores.
+- `<style>` elements and `style` attributes, which the policy ignores;
+- `<form action>` and `formaction` pointing at another host, where the policy stops the form
+  from sending, and `<meta http-equiv="refresh">`, which moves the reader on unasked (to
+  another host, too, for all the policy can do).
 
 Ordinary links to other sites stay allowed, and `javascript:` URLs are refused by the link
 checker (hooks/links/check.py), so neither is reported here. The page is read as link
@@ -54,6 +57,9 @@ _EMBEDS = {
     "object": "embeds content from outside the page",
     "embed": "embeds content from outside the page",
 }
+# Attributes that send a form, by element.
+_SENDS = {"form": "action", "button": "formaction", "input": "formaction"}
+_REFRESH = re.compile(r"\s*refresh\s*", re.I)
 # Attributes that load a resource, by element; `*` is every element.
 _LOADS = {
     "*": {"src", "srcset", "poster", "background"},
@@ -133,13 +139,21 @@ def _tag_problems(
     elif name == "style":
         yield at, f"<style> in a page {_IGNORED}: remove it, and {_ASK_STYLE}"
     loads = _LOADS["*"] | _LOADS.get(name, set())
+    sends = _SENDS.get(name)
     for attribute in attributes:
         key = attribute.name.lower()
+        if name == "meta" and key == "http-equiv" and _REFRESH.fullmatch(attribute.value):
+            moves = '<meta http-equiv="refresh"> moves the reader to another page without asking'
+            yield at, f"{moves}: remove it, and link to the page instead, like {_LINK}"
         if _EVENT.fullmatch(key):
             runs = f"runs code in the reader's browser, {_BLOCKED}"
             yield attribute.at, f"'{attribute.name}' {runs}: remove the attribute; {_SHOW}"
         elif key == "style" and attribute.value.strip():
             yield attribute.at, f"a style attribute {_IGNORED}: remove it, and {_ASK_CLASS}"
+        elif key == sends:
+            for offset, url, host in _outside_urls(attribute, own_host):
+                sent = f'<{name} {key}="{url}"> would send what the reader types to another host'
+                yield offset, f"{sent} ({host}), {_BLOCKED}: link to the form instead, like {_LINK}"
         elif key in loads and name not in ("script", *_EMBEDS):
             for offset, url, host in _outside_urls(attribute, own_host):
                 loaded = f'<{name} {key}="{url}"> loads from another host ({host})'
