@@ -25,7 +25,7 @@ from links.collect import line_offset
 from links.site import LinkSite
 from markdown_blocks import scan
 from page_facts import FactCache, PageFacts, TreeRef, seen
-from problems import Problem
+from problems import Problem, page_path
 from security.policy import ROBOTS_TXT, SitePolicy, public_setting
 from security.unsafe import find_unsafe_html
 from trees import render as tree_render
@@ -217,7 +217,17 @@ def on_post_page(output, page, config):
     source = _build.sources.pop(src, None)  # its last use: let it go
     output = _policy.apply(output, page.content or "", source or page.file.content_string)
     charts = _build.trees.charts.pop(src, None)  # kept out of the search index's way
-    return put_charts(output, charts) if charts else output
+    if not charts:
+        return output
+    try:
+        return put_charts(output, charts)
+    except ValueError:
+        raise PluginError(
+            f"{page_path(src)}: the page's flowchart could not be put back before the page "
+            "was written: a plugin's on_post_page, run before the handbook's hooks, removed "
+            "the HTML comment that holds its place; run that plugin after the hooks (a lower "
+            "event priority) or leave HTML comments in the page as they are"
+        ) from None
 
 
 @_no_traceback

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import ROOT
+
 TREE = """\
 ```decision-tree
 id: {id}
@@ -154,3 +156,23 @@ def test_an_example_fence_inside_a_longer_fence_is_left_as_code(build_site):
     assert built.messages == []
     assert "```decision-tree" in built.html()
     assert 'class="dt"' not in built.html()
+
+
+def test_a_plugin_that_drops_the_charts_place_stops_the_build_with_what_to_do(build_site, tmp_path):
+    strip = tmp_path / "strip_comments.py"
+    strip.write_text(
+        "import re\n\n\ndef on_post_page(output, page, config):\n"
+        "    return re.sub(r'<!--.*?-->', '', output, flags=re.S)\n",
+        encoding="utf-8",
+    )
+    built = build_site(
+        {"index.md": page_with_tree(), "other.md": OTHER},
+        extra=f"\nhooks:\n  - {strip}\n  - {ROOT / 'hooks' / 'handbook.py'}\n",
+    )
+    assert not built.ok
+    assert built.messages[-1] == (
+        "docs/index.md: the page's flowchart could not be put back before the page was "
+        "written: a plugin's on_post_page, run before the handbook's hooks, removed the HTML "
+        "comment that holds its place; run that plugin after the hooks (a lower event "
+        "priority) or leave HTML comments in the page as they are"
+    )

@@ -292,8 +292,15 @@ class TreeSite:
 
 
 def put_charts(html: str, charts: dict[str, str]) -> str:
-    """A page's HTML with each chart's SVG back in place of its stand-in (`draw_all`)."""
+    """A page's HTML with each chart's SVG back in place of its stand-in (`draw_all`).
+
+    Raises ValueError when a stand-in is gone from the HTML: something between rendering and
+    writing (another plugin's `on_post_page` running first, say) dropped the page's comments,
+    and the page would be written without its chart.
+    """
     for stand_in, svg in charts.items():
+        if stand_in not in html:
+            raise ValueError(stand_in)
         html = html.replace(stand_in, svg)
     return html
 
