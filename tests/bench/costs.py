@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
 from generate import generate  # noqa: E402 - the bench folder is not a package
-from run import SEED, machine, run_child, write_configs  # noqa: E402
+from run import SEED, Run, machine, run_child, write_configs  # noqa: E402
 
 TARGETS = {"cold": 1.05, "warm": 1.00, "dirty": 1.2}
 
@@ -48,9 +48,14 @@ def measure(pages: int, work: Path, repeat: int, trees_per_100: int) -> dict[str
     cache = folder / ".cache"
     best: dict[str, float] = {}
 
-    def keep(name: str, cpu: float) -> None:
-        best[name] = min(best.get(name, cpu), cpu)
-        print(f"  {pages:>5} pages  {name:<8} {cpu:7.2f} s CPU", flush=True)
+    def keep(name: str, run: Run) -> None:
+        # A build that failed did less work than one that passed: its time says nothing.
+        if not run.ok:
+            raise SystemExit(
+                f"the {name} build of {pages} pages failed:\n" + "\n".join(run.messages)
+            )
+        best[name] = min(best.get(name, run.cpu_s), run.cpu_s)
+        print(f"  {pages:>5} pages  {name:<8} {run.cpu_s:7.2f} s CPU", flush=True)
 
     for round_number in range(repeat):
         variants = ("a", "b") if round_number % 2 == 0 else ("b", "a")
@@ -60,13 +65,12 @@ def measure(pages: int, work: Path, repeat: int, trees_per_100: int) -> dict[str
             # Every full build starts without a site folder: MkDocs empties one it finds, and
             # warm and cold must differ only in the cache.
             shutil.rmtree(site, ignore_errors=True)
-            keep(f"cold {variant}", run_child(configs[variant], site, folder).cpu_s)
+            keep(f"cold {variant}", run_child(configs[variant], site, folder))
             if variant == "a":  # the cache the cold build left
                 shutil.rmtree(site, ignore_errors=True)
-                keep("warm a", run_child(configs[variant], site, folder).cpu_s)
+                keep("warm a", run_child(configs[variant], site, folder))
             _touch_one_page(docs, round_number)
-            run = run_child(configs[variant], site, folder, dirty=True)
-            keep(f"dirty {variant}", run.cpu_s)
+            keep(f"dirty {variant}", run_child(configs[variant], site, folder, dirty=True))
     return best
 
 
