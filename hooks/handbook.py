@@ -292,8 +292,9 @@ def _site_wide(env, config, files):
     drawn = _build.trees.draw_all(files, FieldRenderer(config, files))
     for src, html in drawn.items():  # anchors from the final HTML, trees and all
         _build.links.read_html(src, html)
-    _store_facts(files)
+    # Checked before the facts are stored: a page's facts keep what its links were found to be.
     _report(_build.links.check(config, files), "Link")
+    _store_facts(files)
     _let_go()
     return env
 
@@ -327,13 +328,14 @@ def _fact_cache(config) -> FactCache | None:
 
 def _remember_unrendered(config, files) -> None:
     """Take each page this build did not render from the cache, or read it now."""
+    _build.links.memory = _build.cache
     for file in files.documentation_pages():
         src = file.src_uri
         if src in _build.sources or file.page is None:
             continue
         read = lambda file=file: file.content_string  # noqa: E731 - only if the file changed
-        facts = _build.cache.get(src, read, file.abs_src_path) if _build.cache else None
-        if facts is None:  # not in the cache: read it as a full build would
+        kept = _build.cache.get(src, read, file.abs_src_path) if _build.cache else None
+        if kept is None:  # not in the cache: read it as a full build would
             with _cycle_collection():
                 page = file.page
                 page.read_source(config)
@@ -342,12 +344,12 @@ def _remember_unrendered(config, files) -> None:
                 page.render(config, files)
                 page.content = on_page_content(page.content, page=page, config=config, files=files)
             continue
-        _build.links.add(src, facts.links, facts.anchors, facts.rules)
+        _build.links.keep(src, kept)
         _build.remembered[src] = [
             Tree(id=t.id, title="", start="", nodes={}, page=src, pos=t.pos, id_pos=t.id_pos)
-            for t in facts.trees
+            for t in kept.trees
         ]
-        for origin, problem in facts.problems:
+        for origin, problem in kept.problems:
             _report([problem], origin)
 
 
@@ -360,7 +362,8 @@ def _site_trees(files) -> list[Tree]:
 
 
 def _store_facts(files) -> None:
-    """Keep what each rendered page told this build, for the dirty builds that follow."""
+    """Keep what each rendered page told this build, and each new check of a kept page's
+    links, for the dirty builds that follow."""
     if _build.cache is None:
         return
     facts = {src: PageFacts() for src in _build.sources}
@@ -378,7 +381,11 @@ def _store_facts(files) -> None:
         if src in facts:
             facts[src].anchors = _build.links.anchors.get(src, set())
             facts[src].problems = _build.page_problems.get(src, [])
-            _build.cache.put(src, _build.sources[src], facts[src], _build.looked.get(src))
+            check = _build.links.checks.get(src)
+            _build.cache.put(src, _build.sources[src], facts[src], _build.looked.get(src), check)
+        elif src in _build.links.checks:
+            _build.cache.recheck(src, _build.links.checks[src])
+    _build.cache.layout = _build.links.layout
     _build.cache.keep_only(pages)
     _build.cache.save()
 

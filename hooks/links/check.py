@@ -16,7 +16,7 @@ import posixpath
 import re
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
 from links.index import SiteIndex, build_index, normal_url
@@ -256,17 +256,46 @@ def _resolve_all(links: Iterable[Link], index: SiteIndex, site_url: str) -> list
     return landings
 
 
-def _problems(landings: Iterable[_Landing], index: SiteIndex, site_url: str) -> list[Problem]:
-    problems = []
-    for link, resolved in landings:
+@dataclass(slots=True)
+class PageCheck:
+    """What one file's links told the checker: their problems, the pages they land on, and
+    the pages whose anchors were looked up for them.
+
+    Besides the file's own links, this rests only on the site's layout (its pages, files and
+    their URLs) and on the anchors of the `anchored` pages: while none of these changes, a
+    dirty build may take it from the cache instead of checking the links again.
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    edges: set[str] = field(default_factory=set)  # pages only: not files, not broken links
+    anchored: set[str] = field(default_factory=set)
+
+
+def check_pages(
+    links: Iterable[Link], index: SiteIndex, site_url: str = ""
+) -> dict[str, PageCheck]:
+    """Check `links` file by file: a `PageCheck` for each file holding any of them."""
+    checks: dict[str, PageCheck] = {}
+    for link, resolved in _resolve_all(links, index, site_url):
+        check = checks.get(link.source)
+        if check is None:
+            check = checks[link.source] = PageCheck()
         if resolved is None:
             continue
         if resolved.problem is not None:
             explained = resolve(link, index, site_url, explain=True)
-            problems.append(_broken(link, explained.problem if explained else resolved.problem))
-        elif what := _anchor_problem(link, resolved, index):
-            problems.append(_broken(link, what))
-    return problems
+            check.problems.append(
+                _broken(link, explained.problem if explained else resolved.problem)
+            )
+            continue
+        if resolved.page is None:
+            continue
+        check.edges.add(resolved.page)
+        if resolved.anchor and resolved.anchor != "top":
+            check.anchored.add(resolved.page)
+            if what := _anchor_problem(link, resolved, index):
+                check.problems.append(_broken(link, what))
+    return checks
 
 
 def _edges(landings: Iterable[_Landing]) -> dict[str, set[str]]:
@@ -280,11 +309,12 @@ def _edges(landings: Iterable[_Landing]) -> dict[str, set[str]]:
 
 def check_links(links: Iterable[Link], index: SiteIndex, site_url: str = "") -> list[Problem]:
     """Every broken link among `links`, one `Problem` each, sorted by file, line and column."""
-    return sorted(_problems(_resolve_all(links, index, site_url), index, site_url))
+    checks = check_pages(links, index, site_url).values()
+    return sorted(problem for check in checks for problem in check.problems)
 
 
 def _back_link_problems(
-    rules: Iterable[BackLinkRule], edges: Mapping[str, set[str]], index: SiteIndex
+    rules: Iterable[BackLinkRule], edges: Mapping[str, Collection[str]], index: SiteIndex
 ) -> list[Problem]:
     problems = set()
     for rule in rules:
@@ -311,7 +341,7 @@ def check_back_links(
 
 
 def _orphans(
-    pages: Iterable[str], roots: Iterable[str], edges: Mapping[str, set[str]]
+    pages: Iterable[str], roots: Iterable[str], edges: Mapping[str, Collection[str]]
 ) -> list[Problem]:
     """Pages not reached from `roots` or index.md by following `edges`, breadth first."""
     pages = list(pages)
@@ -365,9 +395,22 @@ def check_site(
     lists every page, so no page can be an orphan); otherwise it holds the pages marked
     not_in_nav, and the nav's own entries are added to them here.
     """
-    landings = _resolve_all([*links, *nav_links], index, site_url)
-    edges = _edges(landings)
-    problems = _problems(landings, index, site_url)
+    return site_problems(
+        check_pages([*links, *nav_links], index, site_url), rules, index, nav_pages
+    )
+
+
+def site_problems(
+    checks: Mapping[str, PageCheck],
+    rules: Iterable[BackLinkRule],
+    index: SiteIndex,
+    nav_pages: Collection[str] | None = None,
+) -> list[Problem]:
+    """All link problems of one build from every file's `PageCheck` (the nav's under
+    "mkdocs.yml"): their broken links, then back-links and orphans, which rest on the pages
+    each file's links land on."""
+    edges = {source: check.edges for source, check in checks.items()}
+    problems = [problem for check in checks.values() for problem in check.problems]
     problems += _back_link_problems(rules, edges, index)
     if nav_pages is not None:
         roots = {*nav_pages, *edges.get("mkdocs.yml", ())}

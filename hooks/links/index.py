@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -69,7 +69,7 @@ class SiteIndex:
 
     pages: dict[str, str]  # page path -> its URL
     files: dict[str, str]  # static file path (images, PDFs, theme assets) -> its URL
-    anchors: dict[str, set[str]]  # page path -> ids it defines
+    anchors: Mapping[str, Collection[str]]  # page path -> ids it defines
     # Derived lookups, filled in once by __post_init__ so checking each link costs O(1).
     by_url: dict[str, str] = field(init=False, repr=False)
     pages_by_lower: dict[str, str] = field(init=False, repr=False)
