@@ -289,6 +289,16 @@ def test_only_the_theme_s_inline_scripts_and_styles_are_hashed():
     assert styles == [".x { color: red }"]
 
 
+def test_tag_names_are_read_in_ascii_letters_of_any_case_as_browsers_read_them():
+    long_s = "\u017f"  # which Python's re.I takes for an "s", and browsers do not
+    page = (
+        f"<head><SCRIPT>a()</Script ><{long_s}cript>b()</{long_s}cript><Style>p {{}}</STYLE>"
+        f"<script>c()</{long_s}cript></script></head>"
+    )
+    # That is no script to a browser, so neither is it here, nor does its end tag end one.
+    assert theme_inline_code(page, "") == (["a()", f"c()</{long_s}cript>"], ["p {}"])
+
+
 def test_a_script_a_writer_typed_outside_the_content_is_not_hashed():
     # A title or copyright line in mkdocs.yml or front matter reaches the page outside content.
     page = THEME_PAGE.replace("TITLE", "<script>steal()</script>").replace("CONTENT", "")

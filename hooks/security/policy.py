@@ -24,10 +24,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Raw text elements: their text runs to the first closing tag, whatever it contains, as
-# `<script\b([^>]*)>(.*?)</script\s*>` reads them (without case), here in three steps.
-_OPENING = re.compile(r"<(?:(script)|style)\b", re.I)  # where either can start
-_START_TAGS = (re.compile(r"<script\b([^>]*)>", re.I), re.compile(r"<style\b([^>]*)>", re.I))
-_END_TAGS = (re.compile(r"</script\s*>", re.I), re.compile(r"</style\s*>", re.I))
+# `<script\b([^>]*)>(.*?)</script\s*>` reads them, here in three steps: where either can
+# start, its start tag, its closing tag. HTML reads tag names in ASCII letters of any case:
+# hence character classes, not re.I, which also takes the long s (U+017F) for an "s".
+_OPENING = re.compile(r"<[sS](?:([cC][rR][iI][pP][tT])|[tT][yY][lL][eE])\b")
+_START_TAGS = (
+    re.compile(r"<[sS][cC][rR][iI][pP][tT]\b([^>]*)>"),
+    re.compile(r"<[sS][tT][yY][lL][eE]\b([^>]*)>"),
+)
+_END_TAGS = (
+    re.compile(r"</[sS][cC][rR][iI][pP][tT]\s*>"),
+    re.compile(r"</[sS][tT][yY][lL][eE]\s*>"),
+)
 _SRC = re.compile(r"(?<![^\s])src\s*=", re.I)
 _TYPE = re.compile(r"""(?<![^\s])type\s*=\s*["']?([^"'\s>]*)""", re.I)
 _JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript"}
@@ -161,13 +169,13 @@ def _elements(html: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, st
     r"""Each script and each style of a page: where it starts, its attributes and its text.
 
     These are exactly the matches of `<script\b([^>]*)>(.*?)</script\s*>` (and of the same
-    for style) that `finditer` gives, found faster. A page has a thousand tags and a handful
-    of scripts and styles: one search for where either can start replaces two searches at
-    every tag. At each such place the start tag is matched (`[^>]*>` can end only at the
-    first '>'), then the text runs to the first closing tag after it, which is where the lazy
-    `(.*?)` stops, found by a search for the closing tag instead of a test at each character;
-    and, as `finditer` does, the next script (or style) is looked for only after the end of
-    the last one.
+    for style; tag names in ASCII letters of any case) that `finditer` gives, found faster. A
+    page has a thousand tags and a handful of scripts and styles: one search for where either
+    can start replaces two searches at every tag. At each such place the start tag is matched
+    (`[^>]*>` can end only at the first '>'), then the text runs to the first closing tag
+    after it, which is where the lazy `(.*?)` stops, found by a search for the closing tag
+    instead of a test at each character; and, as `finditer` does, the next script (or style)
+    is looked for only after the end of the last one.
     """
     found: tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]] = ([], [])
     after = [0, 0]  # where the search for each kind goes on from
