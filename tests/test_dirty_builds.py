@@ -12,6 +12,9 @@ from pathlib import Path
 
 from conftest import tiny_config
 
+from links.check import PageCheck
+from links.model import Link
+from links.site import LinkSite
 from page_facts import FactCache, PageFacts, seen
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -102,6 +105,92 @@ def test_a_dirty_build_after_one_change_reports_what_a_full_build_reports(tmp_pa
     assert build(config, dirty=True)[0] == []
 
 
+NAV = "  - index.md\n  - other.md\n  - third.md\n"
+FOURTH = "# Fourth\n\nSee [focus](other.md#focus).\n"
+
+
+def write_site(folder: Path, pages: dict[str, str]) -> Path:
+    """A site of `pages` (path under docs/ -> text) in `folder`, with a nav; its config."""
+    docs = folder / "docs"
+    (docs / "includes").mkdir(parents=True, exist_ok=True)
+    (docs / "includes" / "glossary-terms.md").write_text("", encoding="utf-8")
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(tiny_config(docs, nav=NAV), encoding="utf-8")
+    return config
+
+
+def test_dirty_builds_after_edits_that_move_anchors_and_pages_report_a_full_builds(tmp_path):
+    # Pages taken from the cache keep their links' last check while the site's pages and the
+    # anchors those links name stay as they were; each edit below changes one of these under
+    # pages that are not rendered again, and each dirty build must still say what a full build
+    # of the same files says.
+    pages = {
+        "index.md": TREE_PAGE,
+        "other.md": OTHER,
+        "third.md": THIRD + "\nNext: [the fourth page](fourth.md).\n",
+    }
+    config = write_site(tmp_path / "dirty", pages)
+    build(config)
+    edits = [
+        # An anchor that the tree's `read` (index.md) and third.md's link name goes away.
+        ("other.md", OTHER.replace("## Focus", "## Focal")),
+        # It comes back, but the link back to the tree's page goes.
+        ("other.md", OTHER.replace("Back to [the tree](index.md#take-on--go).", "No way back.")),
+        # A new page: third.md's link to it lands, and it is no orphan.
+        ("fourth.md", FOURTH),
+        # Another page changes: third.md's kept check still says it links to fourth.md.
+        ("index.md", TREE_PAGE + "\nMore words.\n"),
+        # third.md no longer links to fourth.md, which no page now links to.
+        ("third.md", THIRD),
+        # The anchor fourth.md's link names goes again.
+        ("other.md", OTHER.replace("## Focus", "## Elsewhere")),
+        # A page goes.
+        ("fourth.md", None),
+        ("other.md", OTHER),
+    ]
+    said = []
+    for step, (name, text) in enumerate(edits):
+        page = config.parent / "docs" / name
+        if text is None:
+            page.unlink()
+            del pages[name]
+        else:
+            page.write_text(text, encoding="utf-8")
+            pages[name] = text
+        dirty, infos = build(config, dirty=True)
+        full, _ = build(write_site(tmp_path / f"full-{step}", pages))
+        assert dirty == full, (step, name)
+        assert infos == []
+        said.append(full)
+    focuss = "docs/third.md:3:13: broken link 'other.md#focuss': no anchor '#focuss' on 'other.md'"
+    no_focus = "broken link 'other.md#focus': no anchor '#focus' on 'other.md'"
+    no_fourth = "docs/third.md:5:25: broken link 'fourth.md': no page 'fourth.md'"
+    no_way_back = (
+        "docs/index.md:18:12: 'other.md' does not link back to 'index.md', which holds tree "
+        "'take-on': add a link to it"
+    )
+    orphan = (
+        "docs/fourth.md:1:1: no page links here and it is not in the nav: add it to `nav` in "
+        "mkdocs.yml or link to it from a related page"
+    )
+    assert said == [
+        [
+            f"docs/index.md:18:12: {no_focus} (did you mean '#focal'?)",
+            f"{focuss} (did you mean '#focal'?)",
+            no_fourth,
+        ],
+        [no_way_back, f"{focuss} (did you mean '#focus'?)", no_fourth],
+        [no_way_back, f"{focuss} (did you mean '#focus'?)"],
+        [no_way_back, f"{focuss} (did you mean '#focus'?)"],
+        [orphan, no_way_back, f"{focuss} (did you mean '#focus'?)"],
+        [orphan, f"docs/fourth.md:3:13: {no_focus}", f"docs/index.md:18:12: {no_focus}", focuss],
+        [f"docs/index.md:18:12: {no_focus}", focuss],
+        [f"{focuss} (did you mean '#focus'?)"],
+    ]
+
+
 def test_a_corrupt_cache_is_read_again_with_one_info_line(tmp_path):
     config = site(tmp_path)
     full, _ = build(config)
@@ -111,6 +200,77 @@ def test_a_corrupt_cache_is_read_again_with_one_info_line(tmp_path):
     dirty, infos = build(config, dirty=True)
     assert dirty == full
     assert len(infos) == 1 and "could not be read" in infos[0]
+
+
+def test_a_cache_whose_text_was_altered_is_refused_whole_with_one_info_line(tmp_path):
+    config = site(tmp_path)
+    full, _ = build(config)
+    cache = config.parent / ".cache" / "handbook" / "pages.txt"
+    # Still well-formed, but not what the hooks wrote: third.md's problem is gone from it.
+    altered = cache.read_text(encoding="utf-8").replace("#focuss", "#focus")
+    assert altered != cache.read_text(encoding="utf-8")
+    cache.write_text(altered, encoding="utf-8")
+    (config.parent / "docs" / "other.md").write_text(OTHER + "\nMore.\n", encoding="utf-8")
+    dirty, infos = build(config, dirty=True)
+    assert dirty == full
+    assert len(infos) == 1
+    assert "could not be read (it was damaged: its digest does not match its text)" in infos[0]
+
+
+class _Kept:
+    """A page as a dirty build takes it from the cache, its links read only when asked for."""
+
+    def __init__(self, page: str, links: list[Link], check: PageCheck, asked: list[str]) -> None:
+        self.page, self._links, self.check, self.asked = page, links, check, asked
+        self.rules: list = []
+
+    def links(self) -> list[Link]:
+        self.asked.append(self.page)
+        return self._links
+
+    def anchors(self) -> set[str]:
+        return {"top-part"} if self.page == "c.md" else set()
+
+
+class _Memory:
+    def __init__(self, layout: str | None, anchors: dict[str, set[str]]) -> None:
+        self.layout, self._anchors = layout, anchors
+
+    def anchors_before(self, page: str) -> set[str] | None:
+        return self._anchors.get(page)
+
+
+def test_a_kept_pages_links_are_checked_again_only_when_their_answers_may_have_changed():
+    pages = {"a.md": "a/", "b.md": "b/", "c.md": "c/"}
+    b_links = [Link("b.md", 3, 1, "a.md#intro")]  # names an anchor of a.md
+    c_links = [Link("c.md", 5, 1, "a.md"), Link("c.md", 6, 1, "c.md#top-part")]
+    b_check = PageCheck(edges={"a.md"}, anchored={"a.md"})
+    c_check = PageCheck(edges={"a.md", "c.md"}, anchored={"c.md"})
+
+    def check(a_anchors: set[str], layout_before: str | None) -> tuple[list[str], list[str]]:
+        asked: list[str] = []
+        links = LinkSite(memory=_Memory(layout_before, {"a.md": {"intro"}}))
+        links.add("a.md", [], a_anchors, [])  # rendered by this build
+        links.keep("b.md", _Kept("b.md", b_links, b_check, asked))
+        links.keep("c.md", _Kept("c.md", c_links, c_check, asked))
+        problems = links.check_files(pages, {}, None, "", "")
+        assert links.checks.keys() == {"a.md", *asked}  # what the cache keeps anew
+        return [str(problem) for problem in problems], asked
+
+    layout = LinkSite()
+    layout.check_files(pages, {}, None, "", "")
+    # a.md's anchors are as they were: b.md and c.md keep their checks, unread.
+    assert check({"intro"}, layout.layout) == ([], [])
+    # a.md lost the anchor b.md names: b.md is checked again, c.md (no anchor of a.md) not.
+    assert check({"outro"}, layout.layout) == (
+        [
+            "docs/b.md:3:1: broken link 'a.md#intro': no anchor '#intro' on 'a.md' "
+            "(did you mean '#outro'?)"
+        ],
+        ["b.md"],
+    )
+    # Another layout (a page or file added, moved or gone): every page is checked again.
+    assert check({"intro"}, "another layout") == ([], ["b.md", "c.md"])
 
 
 def test_the_cache_key_changes_with_the_page_the_config_and_appended_snippets(tmp_path):
