@@ -317,8 +317,9 @@ def _back_link_problems(
     rules: Iterable[BackLinkRule], edges: Mapping[str, Collection[str]], index: SiteIndex
 ) -> list[Problem]:
     problems = set()
-    for rule in rules:
-        resolved = resolve(rule.read, index, explain=False)
+    rules = list(rules)
+    landings = _resolve_all([rule.read for rule in rules], index, "")
+    for rule, (_, resolved) in zip(rules, landings, strict=True):
         if resolved is None or resolved.problem is not None or resolved.page is None:
             continue  # a broken `read` is reported as a broken link, not twice
         read_page = resolved.page
