@@ -178,6 +178,37 @@ class Run:
     timed_out: bool = False  # stopped at the time limit: its times are lower bounds
 
 
+def _child(
+    config_file: Path, site_dir: Path, work: Path, profile: str = "", dirty: bool = False
+) -> tuple[list[str], dict[str, str], Path]:
+    """The command, environment and result file of one child build."""
+    result_file = work / "result.json"
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, __file__, "--child", str(config_file), str(site_dir)]
+    command += [str(result_file)] + (["--child-profile", profile] if profile else [])
+    command += ["--child-dirty"] if dirty else []
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # Python keeps the hooks' compiled bytecode in hooks/__pycache__ (git-ignored), as pip did
+    # for MkDocs and every plugin when it installed them. With PYTHONDONTWRITEBYTECODE set,
+    # every build of (a) would compile the hooks' source again (about 0.2 s of CPU), which a
+    # writer's builds do once: compile them now, and let the builds use it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(ROOT / "hooks", quiet=1)
+    return command, env, result_file
+
+
+def _result(work: Path, result_file: Path, returncode: int, process_s: float, peak: float) -> Run:
+    """A finished child build's figures, or its log's end when it failed."""
+    if returncode != 0 or not result_file.exists():
+        tail = (work / "child.log").read_text(encoding="utf-8", errors="replace")[-2000:]
+        nan = float("nan")
+        return Run(nan, process_s, nan, peak, False, [tail])
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    return Run(
+        result["build_s"], process_s, result["cpu_s"], peak, result["ok"], result["messages"]
+    )
+
+
 def run_child(
     config_file: Path,
     site_dir: Path,
@@ -191,18 +222,7 @@ def run_child(
     A build still running after `timeout` seconds (0: no limit) is stopped; its figures are
     then lower bounds, and the run is marked as timed out.
     """
-    result_file = work / "result.json"
-    result_file.unlink(missing_ok=True)
-    command = [sys.executable, __file__, "--child", str(config_file), str(site_dir)]
-    command += [str(result_file)] + (["--child-profile", profile] if profile else [])
-    command += ["--child-dirty"] if dirty else []
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    # Python keeps the hooks' compiled bytecode in hooks/__pycache__ (git-ignored), as pip did
-    # for MkDocs and every plugin when it installed them. With PYTHONDONTWRITEBYTECODE set,
-    # every build of (a) would compile the hooks' source again (about 0.2 s of CPU), which a
-    # writer's builds do once: compile them now, and let the builds use it.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    compileall.compile_dir(ROOT / "hooks", quiet=1)
+    command, env, result_file = _child(config_file, site_dir, work, profile, dirty)
     started = time.perf_counter()
     timed_out = False
     with open(work / "child.log", "wb") as log:
@@ -217,7 +237,7 @@ def run_child(
                 _, status, usage = os.wait4(process.pid, 0)
                 break
             time.sleep(0.1)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.returncode = os.waitstatus_to_exitcode(status)  # waited for here, not by Popen
     process_s = time.perf_counter() - started
     peak = usage.ru_maxrss / 1024  # KiB on Linux
     if timed_out:
@@ -225,14 +245,40 @@ def run_child(
         return Run(
             process_s, process_s, cpu, peak, False, [f"timed out after {timeout:.0f} s"], True
         )
-    if process.returncode != 0 or not result_file.exists():
-        tail = (work / "child.log").read_text(encoding="utf-8", errors="replace")[-2000:]
-        nan = float("nan")
-        return Run(nan, process_s, nan, peak, False, [tail])
-    result = json.loads(result_file.read_text(encoding="utf-8"))
-    return Run(
-        result["build_s"], process_s, result["cpu_s"], peak, result["ok"], result["messages"]
-    )
+    return _result(work, result_file, process.returncode, process_s, peak)
+
+
+def run_together(jobs: list[tuple[Path, Path, Path, bool]]) -> list[Run]:
+    """Several child builds at once, each (config file, site folder, work folder, dirty) with
+    a work folder of its own, the k-th on the k-th core: on a machine with a core for each,
+    builds run side by side see the same load from other work, so their ratio moves far less
+    than that of builds run one after the other."""
+    cores = sorted(os.sched_getaffinity(0))
+    started = time.perf_counter()
+    running = []
+    for number, (config_file, site_dir, work, dirty) in enumerate(jobs):
+        command, env, result_file = _child(config_file, site_dir, work, dirty=dirty)
+        log = open(work / "child.log", "wb")  # noqa: SIM115 - closed once the child ends
+        # Each on a core of its own, when there are enough: no build waits for the other.
+        core = {cores[number]} if len(jobs) <= len(cores) else None
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+            preexec_fn=(lambda core=core: os.sched_setaffinity(0, core)) if core else None,
+        )
+        running.append((process, log, work, result_file))
+    runs = []
+    for process, log, work, result_file in running:
+        _, status, usage = os.wait4(process.pid, 0)
+        log.close()
+        process_s = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024
+        runs.append(_result(work, result_file, process.returncode, process_s, peak))
+    return runs
 
 
 def best(runs: list[Run]) -> Run:
