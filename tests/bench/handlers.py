@@ -64,10 +64,23 @@ def child(config_file: str, site_dir: str) -> None:
         for index, handler in enumerate(handlers):
             ours = "handbook" in getattr(handler, "__module__", "")
             handlers[index] = timed(f"{'hooks' if ours else 'plugins'} on_{event}", handler)
-    # MkDocs' build looks these up by name at each call: each page read and rendered, and
-    # each page written (its template, and the page events within, counted above as well).
-    for name, key in (("_populate_page", "pages read"), ("_build_page", "pages written")):
-        setattr(mkdocs_build, name, timed(key, getattr(mkdocs_build, name)))
+    # MkDocs' build looks these up by name at each call: each page read and rendered, each
+    # page written (its template, and the page events within, counted above as well), and
+    # the rest of its steps.
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    for owner, name, key in (
+        (mkdocs_build, "_populate_page", "pages read"),
+        (mkdocs_build, "_build_page", "pages written"),
+        (mkdocs_build.utils, "clean_directory", "site folder emptied"),
+        (mkdocs_build, "get_files", "files found"),
+        (mkdocs_build, "get_navigation", "navigation"),
+        (Files, "copy_static_files", "static files copied"),
+        (mkdocs_build, "_build_theme_template", "theme pages (404, sitemap)"),
+        (Page, "validate_anchor_links", "MkDocs' anchor validation"),
+    ):
+        setattr(owner, name, timed(key, getattr(owner, name)))
     collecting = [0.0]
 
     def collector(phase: str, info: dict) -> None:  # Python's cycle collector, in all
