@@ -149,6 +149,9 @@ def test_dirty_builds_after_edits_that_move_anchors_and_pages_report_a_full_buil
         # A page goes.
         ("fourth.md", None),
         ("other.md", OTHER),
+        # A link to a file that is not there, then the file: no page is rendered again.
+        ("third.md", THIRD + "\n![The logo](logo.svg)\n"),
+        ("logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>\n"),
     ]
     said = []
     for step, (name, text) in enumerate(edits):
@@ -187,6 +190,11 @@ def test_dirty_builds_after_edits_that_move_anchors_and_pages_report_a_full_buil
         [orphan, no_way_back, f"{focuss} (did you mean '#focus'?)"],
         [orphan, f"docs/fourth.md:3:13: {no_focus}", f"docs/index.md:18:12: {no_focus}", focuss],
         [f"docs/index.md:18:12: {no_focus}", focuss],
+        [f"{focuss} (did you mean '#focus'?)"],
+        [
+            f"{focuss} (did you mean '#focus'?)",
+            "docs/third.md:5:13: broken link 'logo.svg': no file 'logo.svg'",
+        ],
         [f"{focuss} (did you mean '#focus'?)"],
     ]
 
