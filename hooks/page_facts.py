@@ -273,9 +273,9 @@ def _written(layout: str | None, pages: dict[str, list]) -> bytes:
 def _read(raw: bytes) -> tuple[str | None, dict[str, list]]:
     """The layout and the entries of a cache file written by `_written`.
 
-    The digest stands for the whole rest of the file, so an entry is either exactly as this
-    version of the hooks wrote it or the file is refused whole; the entries' text is then
-    trusted, and their links and anchors are read only when wanted.
+    The digest stands for the whole rest of the file, so an entry is either exactly as it was
+    written or the file is refused whole; the entries' text is then trusted, and their links
+    and anchors are read only when wanted.
     """
     head, _, body = raw.partition(b"\n")
     header = json.loads(head)
