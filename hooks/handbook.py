@@ -249,7 +249,7 @@ _paused_here = False  # the cycle collector is paused by `_no_cycle_collection`
 def _no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector while the site-wide work runs.
 
-    That work makes tens of thousands of objects (a dirty build's links from the cache, each
+    That work makes tens of thousands of objects (a dirty build's facts from the cache, each
     link's landing, the trees' drawing), and every 700 of them start a collection; with
     every page of the site in memory by then, the older generations' collections walk all of
     it, for nothing: these objects form no cycles, and reference counting frees what is left
