@@ -538,8 +538,11 @@ def axe_violations(page: Page) -> str:
     """axe-core's report of every violation in the article ('' when there are none).
 
     Only the article: the trees live there, and Material's own header, search dialog and
-    footer are the theme's to answer for.
+    footer are the theme's to answer for. Colours are read once every transition has ended
+    (a button the pointer just left fades back over a tenth of a second, and halfway its
+    text is neither colour).
     """
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     results = Axe().run(page, context={"include": [[".md-content"]]})
     return "" if results.violations_count == 0 else results.generate_report()
 
