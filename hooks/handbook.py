@@ -290,7 +290,7 @@ def _site_wide(env, config, files):
     # Trees are drawn now, not while their page renders: `read` links show the titles of
     # pages that may be rendered after the tree's own.
     drawn = _build.trees.draw_all(files, FieldRenderer(config, files))
-    for src, html in drawn.items():  # anchors from the final HTML, trees and all
+    for src, html in drawn:  # anchors from the final HTML, trees and all
         _build.links.read_html(src, html)
     # Checked before the facts are stored: a page's facts keep what its links were found to be.
     _report(_build.links.check(config, files), "Link")

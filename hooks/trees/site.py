@@ -229,9 +229,10 @@ class TreeSite:
                 slot.tree for slot in slots if slot.tree is not None and slot.live is not False
             )
 
-    def draw_all(self, files: Files, fields: FieldRenderer) -> dict[str, str]:
-        """Draw the trees into the rendered content of every page that holds one; return
-        those pages' final HTML, whose ids are the anchors links to them may name.
+    def draw_all(self, files: Files, fields: FieldRenderer) -> Iterator[tuple[str, str]]:
+        """Draw the trees into the rendered content of every page that holds one; yield each
+        such page with its final HTML, whose ids are the anchors links to it may name (one
+        page at a time: that HTML is needed only until its ids are read).
 
         Each chart's SVG waits outside the page's content, an HTML comment in its place,
         until `put_charts` sets it into the written page. Between the two, Material's search
@@ -240,7 +241,6 @@ class TreeSite:
         so the index is no poorer without it, and reading it had made a cold build with the
         hooks about 5% slower than one without them.
         """
-        drawn = {}
         # Most pages hold no tree: their HTML and its ids are as Markdown rendered them.
         pages = (src for src, slots in self.slots.items() if slots)
         for src, file in ((src, files.get_file_from_path(src)) for src in pages):
@@ -261,8 +261,7 @@ class TreeSite:
 
                 content = self.draw(src, file.page.content, draw.markdown, draw.read_link, chart)
                 file.page.content = content
-                drawn[src] = put_charts(content, charts)
-        return drawn
+                yield src, put_charts(content, charts)
 
     def draw(
         self,
