@@ -240,6 +240,8 @@ class FactCache:
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(_written(self.layout, self.pages))
             os.replace(temporary, self.path)
+            # The file of the earlier format (2), which nothing reads any more.
+            (self.path.parent / "pages.json").unlink(missing_ok=True)
         except OSError as error:
             log.info(f"the handbook's cache {self.path} could not be written ({error})")
 

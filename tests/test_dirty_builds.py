@@ -210,6 +210,15 @@ def test_a_corrupt_cache_is_read_again_with_one_info_line(tmp_path):
     assert len(infos) == 1 and "could not be read" in infos[0]
 
 
+def test_the_file_of_the_earlier_cache_format_is_removed_when_the_cache_is_written(tmp_path):
+    config = site(tmp_path)
+    folder = config.parent / ".cache" / "handbook"
+    folder.mkdir(parents=True)
+    (folder / "pages.json").write_text('{"format": 2, "pages": {}}', encoding="utf-8")
+    build(config)
+    assert sorted(path.name for path in folder.iterdir()) == ["pages.txt"]
+
+
 def test_a_cache_whose_text_was_altered_is_refused_whole_with_one_info_line(tmp_path):
     config = site(tmp_path)
     full, _ = build(config)
