@@ -105,6 +105,7 @@ def on_config(config):
     global _build, _messages
     _build = _Build()  # `mkdocs serve` rebuilds in the same process: forget the last build
     _build.cache = _fact_cache(config)
+    _build.links.memory = _build.cache  # what the kept pages' link checks were made against
     _add_tree_fence(config)
     _messages = github_actions.attach(config.strict, os.environ)
     return config
@@ -328,7 +329,6 @@ def _fact_cache(config) -> FactCache | None:
 
 def _remember_unrendered(config, files) -> None:
     """Take each page this build did not render from the cache, or read it now."""
-    _build.links.memory = _build.cache
     for file in files.documentation_pages():
         src = file.src_uri
         if src in _build.sources or file.page is None:

@@ -43,14 +43,17 @@ AXE_RESULTS = "() => window.handbookAxe"
 # The colours of each verdict element and what lies behind it, as the browser computes them.
 # An SVG outcome's text is drawn on its box's fill; other verdict text on the first ancestor
 # with a background.
-VERDICT_COLOURS = """() => {
-  const behind = (el) => {
+BEHIND = """const behind = (el) => {
     for (let e = el; e; e = e.parentElement) {
       const bg = getComputedStyle(e).backgroundColor;
       if (bg && bg !== "transparent" && !/, 0\\)$/.test(bg)) return bg;
     }
     return getComputedStyle(document.body).backgroundColor;
-  };
+  };"""
+VERDICT_COLOURS = (
+    "() => {\n  "
+    + BEHIND
+    + """
   const page = getComputedStyle(document.body).backgroundColor;
   const found = [];
   for (const el of document.querySelectorAll(".dt-verdict")) {
@@ -65,6 +68,7 @@ VERDICT_COLOURS = """() => {
   }
   return found;
 }"""
+)
 
 
 @dataclass
@@ -270,15 +274,14 @@ def test_keyboard_alone_walks_a_tree_and_each_new_step_is_announced(
 
 
 # The colours of a control under the pointer, as the browser computes them.
-HOVERED_COLOURS = """(el) => {
-  let bg = "rgb(255, 255, 255)";
-  for (let e = el; e; e = e.parentElement) {
-    const c = getComputedStyle(e).backgroundColor;
-    if (c && c !== "transparent" && !/, 0\\)$/.test(c)) { bg = c; break; }
-  }
-  return {fg: getComputedStyle(el).color, bg,
+HOVERED_COLOURS = (
+    "(el) => {\n  "
+    + BEHIND
+    + """
+  return {fg: getComputedStyle(el).color, bg: behind(el),
           page: getComputedStyle(document.body).backgroundColor};
 }"""
+)
 
 
 @pytest.mark.parametrize("palette", PALETTES)

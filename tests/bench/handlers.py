@@ -22,10 +22,8 @@ highlighting a tree's fence as code.
 from __future__ import annotations
 
 import argparse
-import compileall
 import gc
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -36,7 +34,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
 from generate import generate  # noqa: E402 - the bench folder is not a package
-from run import ROOT, SEED, machine, write_configs  # noqa: E402
+from run import ROOT, SEED, child_env, machine, write_configs  # noqa: E402
 
 
 def child(config_file: str, site_dir: str) -> None:
@@ -98,15 +96,11 @@ def child(config_file: str, site_dir: str) -> None:
 
 
 def _rounds(config: Path, site: Path, cache: Path) -> dict:
-    """One cold build in a fresh process, with the hooks' bytecode compiled as `run.py`
-    has it (see `run_child`)."""
+    """One cold build in a fresh process, as `run.py` starts its child builds."""
     shutil.rmtree(cache, ignore_errors=True)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    compileall.compile_dir(ROOT / "hooks", quiet=1)
     command = [sys.executable, __file__, "--child", str(config), str(site)]
     output = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, check=True, env=env
+        command, cwd=ROOT, capture_output=True, text=True, check=True, env=child_env()
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 

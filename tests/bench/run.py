@@ -187,14 +187,21 @@ def _child(
     command = [sys.executable, __file__, "--child", str(config_file), str(site_dir)]
     command += [str(result_file)] + (["--child-profile", profile] if profile else [])
     command += ["--child-dirty"] if dirty else []
+    return command, child_env(), result_file
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child build, the hooks' bytecode compiled for it.
+
+    Python keeps the hooks' compiled bytecode in hooks/__pycache__ (git-ignored), as pip did
+    for MkDocs and every plugin when it installed them. With PYTHONDONTWRITEBYTECODE set,
+    every build of (a) would compile the hooks' source again (about 0.2 s of CPU), which a
+    writer's builds do once: compile them now, and let the builds use it.
+    """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    # Python keeps the hooks' compiled bytecode in hooks/__pycache__ (git-ignored), as pip did
-    # for MkDocs and every plugin when it installed them. With PYTHONDONTWRITEBYTECODE set,
-    # every build of (a) would compile the hooks' source again (about 0.2 s of CPU), which a
-    # writer's builds do once: compile them now, and let the builds use it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(ROOT / "hooks", quiet=1)
-    return command, env, result_file
+    return env
 
 
 def _result(work: Path, result_file: Path, returncode: int, process_s: float, peak: float) -> Run:
